@@ -1,0 +1,1 @@
+"""Bundled reference tables: the nutrient registry, export headers and DRI targets."""

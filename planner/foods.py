@@ -1,0 +1,203 @@
+"""Load the food composition table, its household portions and the article's foods.
+
+The bundled table (``sr28``) ships inside the installed package (``planner.foodtable``) and is
+read through :mod:`importlib.resources`. A loader takes either a bundled name or a path to
+a folder built with ``planner foods build``, never both.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from planner import nutrients as registry
+from planner.errors import DataFileError, UnknownName, ValidationError
+
+BUNDLED = ("sr28",)
+FAMILIES = (
+    "leafy_greens", "nuts", "seeds", "legumes", "whole_grains", "avocados", "bananas",
+    "dairy", "fortified_foods", "fatty_fish",
+)  # fmt: skip
+FAMILY_NAMES = {
+    "leafy_greens": "leafy green vegetables",
+    "nuts": "nuts",
+    "seeds": "seeds",
+    "legumes": "legumes",
+    "whole_grains": "whole grains",
+    "avocados": "avocados",
+    "bananas": "bananas",
+    "dairy": "dairy products",
+    "fortified_foods": "fortified foods",
+    "fatty_fish": "fatty fish",
+}
+MEALS = ("breakfast", "lunch", "dinner", "snack")
+DIET_TAGS = ("vegan", "vegetarian", "dairy", "nuts", "fish", "gluten")
+TEXT_COLUMNS = ("description", "common_name", "food_group", "manufacturer")
+
+
+def _source_folder(source: str | Path):
+    """Resolve a bundled name or a folder path to something with ``joinpath``."""
+    if isinstance(source, Path) or (isinstance(source, str) and ("/" in source or "\\" in source)):
+        folder = Path(source)
+        if not folder.is_dir():
+            raise DataFileError(folder, "not a folder holding foods.csv and portions.csv")
+        return folder
+    if source not in BUNDLED:
+        raise UnknownName("food table", str(source), BUNDLED)
+    return resources.files("planner.foodtable")
+
+
+def _read(folder, name: str, **kwargs) -> pd.DataFrame:
+    entry = folder.joinpath(name)
+    if not entry.is_file():
+        raise DataFileError(entry, "missing; rebuild the table with 'planner foods build'")
+    with entry.open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, **kwargs)
+
+
+@cache
+def load_foods(source: str | Path = "sr28") -> pd.DataFrame:
+    """Return the food table: one row per food, nutrients per 100 g.
+
+    Parameters
+    ----------
+    source : str or Path
+        ``"sr28"`` (bundled) or a folder built by ``planner foods build``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``food_id`` (5-character string, leading zeros kept); columns
+        ``description``, ``common_name``, ``food_group``, ``manufacturer``, ``survey``
+        and one float column per registry nutrient (NaN where USDA gives no value).
+
+    Examples
+    --------
+    >>> foods = load_foods()
+    >>> foods.loc["09040", "description"], float(foods.loc["09040", "potassium_mg"])
+    ('Bananas, raw', 358.0)
+    """
+    folder = _source_folder(source)
+    dtypes = {"food_id": str, **{c: str for c in TEXT_COLUMNS}, "survey": bool}
+    dtypes.update({nid: "float64" for nid in registry.ids()})
+    foods = _read(
+        folder,
+        "foods.csv",
+        dtype=dtypes,
+        keep_default_na=False,
+        na_values={nid: [""] for nid in registry.ids()},
+    )
+    _validate_foods(foods, folder.joinpath("foods.csv"))
+    return foods.set_index("food_id", drop=False).rename_axis(index=None)
+
+
+def _validate_foods(foods: pd.DataFrame, path) -> None:
+    failures = []
+    missing = [c for c in ("food_id", *TEXT_COLUMNS, *registry.ids()) if c not in foods]
+    if missing:
+        raise ValidationError(path, [f"missing column {c!r}" for c in missing])
+    bad_id = ~foods["food_id"].str.fullmatch(r"\d{5}")
+    failures += [
+        f"row {i + 2}: food_id {v!r} is not 5 digits" for i, v in _hits(foods, bad_id, "food_id")
+    ]
+    dup = foods["food_id"].duplicated()
+    failures += [f"row {i + 2}: food_id {v!r} repeats" for i, v in _hits(foods, dup, "food_id")]
+    for nid in registry.ids():
+        neg = foods[nid] < 0
+        failures += [f"row {i + 2}: {nid} {v} is negative" for i, v in _hits(foods, neg, nid)]
+    if failures:
+        raise ValidationError(path, failures)
+
+
+def _hits(frame: pd.DataFrame, mask: pd.Series, column: str):
+    positions = mask.to_numpy().nonzero()[0]
+    return [(int(p), frame[column].iloc[p]) for p in positions]
+
+
+@cache
+def load_portions(source: str | Path = "sr28") -> pd.DataFrame:
+    """Return every household portion: ``food_id``, ``seq``, ``amount``, ``measure``, ``grams``.
+
+    Examples
+    --------
+    >>> p = load_portions()
+    >>> p[(p.food_id == "09040") & (p.measure.str.startswith("medium"))].grams.tolist()
+    [118.0]
+    """
+    folder = _source_folder(source)
+    portions = _read(
+        folder,
+        "portions.csv",
+        dtype={"food_id": str, "seq": int, "amount": float, "measure": str, "grams": float},
+        keep_default_na=False,
+    )
+    return portions
+
+
+@cache
+def load_provenance(source: str | Path = "sr28") -> dict:
+    """Return the provenance record written beside the food table."""
+    entry = _source_folder(source).joinpath("provenance.json")
+    return json.loads(entry.read_text(encoding="utf-8"))
+
+
+@cache
+def load_article_foods() -> pd.DataFrame:
+    """Return the curated foods of the article's food families.
+
+    One row per food: ``food_id``, ``family``, the typical portion (``portion_seq``,
+    ``portion_amount``, ``portion_measure``, ``portion_grams``, all from the portion table),
+    ``meals`` (a tuple drawn from breakfast, lunch, dinner, snack), the diet tags as
+    booleans (``vegan`` and ``vegetarian`` mean suitable; ``dairy``, ``nuts``, ``fish`` and
+    ``gluten`` mean the food contains it), and ``description`` from the food table.
+    """
+    table = _read(
+        resources.files("planner.foodtable"),
+        "article_foods.csv",
+        dtype={"food_id": str, "family": str, "portion_measure": str},
+        keep_default_na=False,
+    )
+    for tag in DIET_TAGS:
+        table[tag] = table[tag].astype(int).astype(bool)
+    table["meals"] = table["meals"].str.split(";").map(tuple)
+    table["description"] = table["food_id"].map(load_foods()["description"])
+    return table.set_index("food_id", drop=False).rename_axis(index=None)
+
+
+def portion_label(amount: float, measure: str) -> str:
+    """Format a household portion: ``portion_label(1.0, "oz")`` gives ``'1 oz'``."""
+    return f"{amount:g} {measure}"
+
+
+def search_foods(text: str, limit: int = 20, source: str | Path = "sr28") -> pd.DataFrame:
+    """Find foods whose description or common name contains every word of ``text``.
+
+    Results are ranked: foods eaten as such in the national survey first (USDA's
+    ``Survey`` flag), then generic foods before branded ones, then shorter descriptions.
+
+    Examples
+    --------
+    >>> search_foods("banana raw", limit=1)["description"].tolist()
+    ['Bananas, raw']
+    """
+    foods = load_foods(source)
+    words = [w for w in text.lower().replace(",", " ").split() if w]
+    haystack = (foods["description"] + " " + foods["common_name"]).str.lower()
+    mask = pd.Series(True, index=foods.index)
+    for word in words:
+        stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
+        mask &= haystack.str.contains(stem, regex=False)
+    hits = foods.loc[mask, ["food_id", "description", "food_group", "manufacturer", "survey"]]
+    order = pd.DataFrame(
+        {
+            "survey": ~hits["survey"],
+            "branded": hits["manufacturer"].ne(""),
+            "length": hits["description"].str.len(),
+        }
+    )
+    ranked = hits.loc[order.sort_values(["survey", "branded", "length"]).index]
+    return ranked.head(limit).reset_index(drop=True)

@@ -1,0 +1,27 @@
+"""Shared fixtures for the test suite."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# The raw SR28 release is not part of the repository (only the built table is). Tests that
+# rebuild from it look here and skip when it is absent.
+SR28_DIR = Path(os.environ.get("PLANNER_SR28_DIR", "/work/shared/usda-sr-legacy"))
+
+
+@pytest.fixture
+def sr28_dir() -> Path:
+    if not (SR28_DIR / "FOOD_DES.txt").exists():
+        pytest.skip(f"raw SR28 release not found at {SR28_DIR} (set PLANNER_SR28_DIR)")
+    return SR28_DIR
+
+
+@pytest.fixture
+def runner():
+    from click.testing import CliRunner
+
+    return CliRunner()

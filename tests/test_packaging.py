@@ -1,0 +1,85 @@
+"""The package installs from a wheel and finds its data through importlib.resources."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHECK = """
+import sys
+from importlib import resources
+import planner
+from planner.foods import load_foods, load_article_foods
+assert planner.__file__.startswith(sys.prefix), planner.__file__
+entry = resources.files("planner.foodtable").joinpath("foods.csv")
+assert entry.is_file(), entry
+foods = load_foods()
+assert len(foods) == 8789
+assert foods.loc["09040", "potassium_mg"] == 358.0
+print("ok", planner.__file__)
+"""
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            out,
+            ROOT,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = out.glob("planner-*.whl")
+    return wheel
+
+
+def test_wheel_carries_the_built_table_and_not_the_raw_release(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    for data in ("foods.csv", "portions.csv", "provenance.json", "article_foods.csv"):
+        assert f"planner/foodtable/{data}" in names
+    for data in ("nutrients.csv", "export_headers.csv", "dri.csv"):
+        assert f"planner/data/{data}" in names
+    assert not [n for n in names if n.upper().endswith(("NUT_DATA.TXT", "FOOD_DES.TXT"))]
+
+
+@pytest.mark.slow
+def test_installed_wheel_loads_the_table_from_its_own_copy(wheel, tmp_path):
+    env_dir = tmp_path / "venv"
+    # system site packages supply pandas and friends; the wheel itself goes in the new venv
+    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [python, "-m", "pip", "install", "--no-deps", "--no-index", "--force-reinstall", wheel],
+        check=True,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        [python, "-c", CHECK], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("ok ")
+    assert str(env_dir) in out.stdout
+    cli = subprocess.run(
+        [env_dir / "bin" / "planner", "foods", "search", "banana", "raw", "--limit", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "09040" in cli.stdout
