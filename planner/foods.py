@@ -169,8 +169,21 @@ def load_article_foods() -> pd.DataFrame:
 
 
 def portion_label(amount: float, measure: str) -> str:
-    """Format a household portion: ``portion_label(1.0, "oz")`` gives ``'1 oz'``."""
-    return f"{amount:g} {measure}"
+    """Format a household portion, with kitchen fractions for quarters.
+
+    Examples
+    --------
+    >>> portion_label(1.0, "oz"), portion_label(0.5, "cup"), portion_label(1.5, "cup")
+    ('1 oz', '1/2 cup', '1 1/2 cup')
+    >>> portion_label(0.333, "cup")
+    '0.333 cup'
+    """
+    whole, part = divmod(round(amount * 4), 4)
+    if abs(amount * 4 - round(amount * 4)) > 1e-9 or amount <= 0:
+        return f"{amount:g} {measure}"
+    fraction = {0: "", 1: "1/4", 2: "1/2", 3: "3/4"}[part]
+    number = " ".join(p for p in (str(whole) if whole else "", fraction) if p)
+    return f"{number} {measure}"
 
 
 def search_foods(text: str, limit: int = 20, source: str | Path = "sr28") -> pd.DataFrame:

@@ -23,7 +23,7 @@ def fmt_number(value: float | None, digits: int = 3) -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    if abs(value) >= 1000:
+    if abs(value) >= 999.5:
         return f"{value:,.0f}"
     return f"{value:.{digits}g}"
 
@@ -87,8 +87,8 @@ def render_accounting(entries, limit: int = 20) -> str:
             continue
         lines += ["", f"{title} ({len(rows):,}):"]
         shown = [
-            [r.source_row, _clip(r.food_text, 40), _clip(r.amount_text, 16), r.status,
-             _clip(r.reason, 70)]
+            [r.source_row, clip(r.food_text, 40), clip(r.amount_text, 16), r.status,
+             clip(r.reason, 70)]
             for r in rows.head(limit).itertuples()
         ]  # fmt: skip
         lines.append(table(shown, ["row", "food", "amount", "status", "reason"], right=[0]))
@@ -97,6 +97,13 @@ def render_accounting(entries, limit: int = 20) -> str:
     return "\n".join(lines)
 
 
-def _clip(text: object, width: int) -> str:
+def clip(text: object, width: int) -> str:
+    """Shorten text to ``width`` characters, marking the cut with an ellipsis.
+
+    Examples
+    --------
+    >>> clip("Milk, reduced fat, fluid", 12)
+    'Milk, reduc…'
+    """
     text = str(text)
     return text if len(text) <= width else text[: width - 1] + "…"

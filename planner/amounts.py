@@ -1,0 +1,398 @@
+"""Parse amount text and convert it to grams of a particular food.
+
+People and exports write amounts as ``1 1/2 cups``, ``0.52``, ``2.00 x 0.5 cup, shredded``,
+``2.00 medium (2-2/3" dia)`` or ``236.59 mL``. :func:`parse_amount` turns such text into a
+quantity and a unit; :func:`to_grams` converts that to grams using the food's own portion
+weights from USDA:
+
+- mass units (g, kg, mg, oz, lb) convert directly;
+- volume units (ml, l, cup, tbsp, tsp, fl oz, pint, quart) convert through the food's own
+  volume portion (a cup of spinach is 30 g, a cup of milk 244 g), scaling linearly;
+- household measures (``medium``, ``slice``, ``fillet``) must be one of the food's portions;
+  the decorations exports add (``(2-2/3" dia)``, ``, shredded``) are tolerated.
+
+A measure the food does not have is never guessed: the result says which measures it has.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+import pandas as pd
+
+from planner.errors import PlannerError
+
+GRAMS_PER = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "oz": 28.349523125, "lb": 453.59237}
+ML_PER = {
+    "ml": 1.0,
+    "l": 1000.0,
+    "cup": 236.5882365,
+    "tbsp": 14.78676478125,
+    "tsp": 4.92892159375,
+    "fl oz": 29.5735295625,
+    "pint": 473.176473,
+    "quart": 946.352946,
+}
+UNIT_ALIASES = {
+    "g": "g", "gr": "g", "gram": "g", "grams": "g", "gm": "g", "gms": "g",
+    "kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg",
+    "mg": "mg", "milligram": "mg", "milligrams": "mg",
+    "oz": "oz", "ounce": "oz", "ounces": "oz", "onz": "oz",
+    "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
+    "ml": "ml", "milliliter": "ml", "milliliters": "ml", "millilitre": "ml", "millilitres": "ml",
+    "l": "l", "liter": "l", "liters": "l", "litre": "l", "litres": "l",
+    "cup": "cup", "cups": "cup", "c": "cup",
+    "tbsp": "tbsp", "tbs": "tbsp", "tbl": "tbsp", "tablespoon": "tbsp", "tablespoons": "tbsp",
+    "tsp": "tsp", "teaspoon": "tsp", "teaspoons": "tsp",
+    "fl oz": "fl oz", "floz": "fl oz", "fl. oz": "fl oz", "fluid ounce": "fl oz",
+    "fluid ounces": "fl oz",
+    "pint": "pint", "pints": "pint", "pt": "pint",
+    "quart": "quart", "quarts": "quart", "qt": "quart",
+}  # fmt: skip
+# Words that mean "one of the food itself": resolved to its medium (or single) portion.
+COUNT_WORDS = {"", "each", "ea", "whole", "item", "items", "piece", "pieces", "pc", "pcs", "x"}
+COUNT_MEASURES = ("medium", "each", "whole", "item", "piece", "fruit", "unit")
+
+_NUMBER = r"(?:\d+\s+\d+/\d+|\d+/\d+|\d*\.\d+|\d+(?:\.\d*)?)"
+# A number must end where it ends: "1.5.2 cup" is a typo, not 1.5 x .2 cups.
+_END = r"(?![\d./])"
+_AMOUNT = re.compile(
+    rf"^\s*(?P<q1>{_NUMBER}){_END}\s*(?:(?:x|×|\*)\s*(?P<q2>{_NUMBER}){_END})?"
+    r"\s*(?P<rest>.*?)\s*$",
+    re.IGNORECASE,
+)
+# Cronometer writes "1.00  1  Tortilla": a count, then a number that belongs to the unit.
+_LEADING_COUNT = re.compile(rf"^(?P<q>{_NUMBER})\s+(?P<rest>\D.*)$")
+
+
+class AmountError(PlannerError, ValueError):
+    """Amount text that cannot be read as a number and a unit."""
+
+    def __init__(self, text: str, reason: str):
+        super().__init__(text, reason)
+        self.text, self.reason = text, reason
+
+    def __str__(self) -> str:
+        return f"amount {self.text!r}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A parsed amount: ``quantity`` of ``unit``.
+
+    ``unit`` is a canonical mass or volume unit (``g``, ``cup``, ``fl oz``) or, for a
+    household measure, the measure text as written (``medium (2-2/3" dia)``), lowercased.
+    ``kind`` is ``mass``, ``volume``, ``count`` (no unit: one of the food) or ``measure``.
+    """
+
+    quantity: float
+    unit: str
+    kind: str
+
+
+def parse_number(text: str) -> float:
+    """Read ``2``, ``0.52``, ``1/2``, ``1 1/2`` or ``.5`` as a float.
+
+    Examples
+    --------
+    >>> parse_number("1 1/2"), parse_number("1/2"), parse_number("0.52"), parse_number(".5")
+    (1.5, 0.5, 0.52, 0.5)
+    """
+    text = text.strip()
+    if " " in text:
+        whole, frac = text.split(None, 1)
+        return float(int(whole) + Fraction(frac))
+    if "/" in text:
+        fraction = Fraction(text)
+        return float(fraction)
+    return float(text)
+
+
+def _canonical_unit(text: str) -> str | None:
+    key = re.sub(r"[\s.]+", " ", text.strip().lower()).strip()
+    key = key.replace("fl. oz", "fl oz")
+    if key in UNIT_ALIASES:
+        return UNIT_ALIASES[key]
+    # "cups, chopped", "oz (28g)" and "fl oz (245ml)" keep their unit; the rest is decoration
+    head = re.split(r"[,(]", key, maxsplit=1)[0].strip()
+    return UNIT_ALIASES.get(head)
+
+
+def parse_amount(text: str, unit: str | None = None) -> Amount:
+    """Parse an amount, optionally with its unit in a separate column.
+
+    Parameters
+    ----------
+    text : str
+        ``"1 1/2 cups"``, ``"2.00 x 0.5 cup, shredded"``, ``"2"``...
+    unit : str, optional
+        The unit when the diary keeps it in its own column (planner's format, Lose It!).
+
+    Returns
+    -------
+    Amount
+
+    Raises
+    ------
+    AmountError
+        For text without a leading number, a zero divisor, or a negative quantity.
+
+    Examples
+    --------
+    >>> parse_amount("1 1/2 cups")
+    Amount(quantity=1.5, unit='cup', kind='volume')
+    >>> parse_amount("2.00 x 0.5 cup, shredded")
+    Amount(quantity=1.0, unit='cup, shredded', kind='volume')
+    >>> parse_amount('2.00 medium (2-2/3" dia)')
+    Amount(quantity=2.0, unit='medium (2-2/3" dia)', kind='measure')
+    >>> parse_amount("3", "oz")
+    Amount(quantity=3.0, unit='oz', kind='mass')
+    """
+    raw = str(text)
+    if unit is not None and str(unit).strip():
+        raw = f"{raw} {unit}"
+    cleaned = raw.replace("\u00a0", " ").strip()
+    if cleaned.startswith("-"):
+        raise AmountError(raw.strip(), "a negative amount cannot be eaten")
+    match = _AMOUNT.match(cleaned)
+    if not match:
+        raise AmountError(raw.strip(), "does not start with a number")
+    try:
+        quantity = parse_number(match["q1"])
+        if match["q2"]:
+            quantity *= parse_number(match["q2"])
+    except (ZeroDivisionError, ValueError, OverflowError):
+        raise AmountError(raw.strip(), "is not a number") from None
+    rest = re.sub(r"\s+", " ", match["rest"]).strip().lower()
+    counted = _LEADING_COUNT.match(rest)
+    if counted and not match["q2"]:
+        # "1.00  1  Tortilla", "0.52 Serving (22 tsp...)" stay as measures; "1 1 tortilla"
+        # multiplies the count by the number in front of the measure.
+        quantity *= parse_number(counted["q"])
+        rest = counted["rest"].strip()
+    if not math.isfinite(quantity):
+        raise AmountError(raw.strip(), "is not a finite number")
+    canonical = _canonical_unit(rest)
+    if canonical in GRAMS_PER:
+        return Amount(quantity, canonical, "mass")
+    if canonical in ML_PER:
+        # keep the decoration ("cup, shredded") so the right cup of the food can be chosen
+        _, comma, tail = rest.partition(",")
+        decoration = tail.split("(")[0].strip() if comma else ""
+        unit_text = f"{canonical}, {decoration}" if decoration else canonical
+        return Amount(quantity, unit_text, "volume")
+    if rest in COUNT_WORDS:
+        return Amount(quantity, "", "count")
+    return Amount(quantity, rest, "measure")
+
+
+# --- grams ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grams:
+    """The result of converting an amount of a food to grams.
+
+    ``grams`` is NaN when the amount cannot be converted honestly; ``note`` then says why
+    and lists the measures the food has. When the conversion made a choice (which of the
+    food's cups), ``note`` says which.
+    """
+
+    grams: float
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not math.isnan(self.grams)
+
+
+def _normalise_measure(text: str) -> str:
+    text = re.sub(r"\([^)]*\)?", " ", text.lower())
+    text = re.sub(r"[^a-z0-9%]+", " ", text)
+    return " ".join(_singular(w) for w in text.split())
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+_EMBEDDED_VOLUME = re.compile(
+    rf"(?:^|\s)(?P<q>{_NUMBER})\s*(?P<unit>cups?|tbsp|tsp|fl oz|ml)\b", re.IGNORECASE
+)
+# Measures that are a pack or a serving, not one item of the food.
+NOT_ITEMS = frozenset(
+    ["serving", "package", "pkg", "container", "can", "jar", "bottle", "box", "bag", "recipe",
+     "batch", "nlea", "portion"]
+)  # fmt: skip
+
+
+def _measure_volume(measure: str, amount: float) -> tuple[str, float] | None:
+    """How much volume a portion row stands for: ``("cup", 0.5)`` or None.
+
+    Reads ``cup``, ``cup, chopped``, ``cup spaghetti not packed`` (the unit leads) and
+    ``serving 1/2 cup`` (a volume inside the measure).
+
+    Examples
+    --------
+    >>> _measure_volume("cup spaghetti not packed", 1.0), _measure_volume("serving 1/2 cup", 1.0)
+    (('cup', 1.0), ('cup', 0.5))
+    >>> _measure_volume('medium (7" to 7-7/8" long)', 1.0) is None
+    True
+    """
+    words = re.sub(r"[,(].*$", "", measure.lower()).split()
+    for n in (2, 1):
+        unit = UNIT_ALIASES.get(" ".join(words[:n]).rstrip(".")) if len(words) >= n else None
+        if unit in ML_PER:
+            return unit, amount
+    hit = _EMBEDDED_VOLUME.search(measure.lower())
+    if hit:
+        unit = UNIT_ALIASES.get(hit["unit"].lower())
+        if unit in ML_PER:
+            return unit, amount * parse_number(hit["q"])
+    return None
+
+
+def _list_measures(portions: pd.DataFrame) -> str:
+    if portions.empty:
+        return "the food table has no household measures for this food"
+    shown = [f"{a:g} {m}" for a, m in zip(portions["amount"], portions["measure"], strict=True)]
+    return "it has: " + "; ".join(shown)
+
+
+def to_grams(amount: Amount, portions: pd.DataFrame, food: str = "") -> Grams:
+    """Convert an :class:`Amount` of one food to grams using that food's portions.
+
+    Parameters
+    ----------
+    amount : Amount
+    portions : pandas.DataFrame
+        The food's rows of the portion table (``amount``, ``measure``, ``grams``), in
+        USDA's order.
+    food : str, optional
+        The food's description; a bare count ("2" cookies) is read as the food's own item
+        measure ("1 cookie") when the description names it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> banana = pd.DataFrame({"amount": [1.0, 1.0], "grams": [150.0, 118.0],
+    ...                        "measure": ["cup, sliced", 'medium (7" to 7-7/8" long)']})
+    >>> to_grams(parse_amount("2 medium"), banana).grams
+    236.0
+    >>> to_grams(parse_amount("1/2 cup"), banana).grams
+    75.0
+    >>> print(to_grams(parse_amount("1 slice"), banana).note)
+    no 'slice' measure for this food; it has: 1 cup, sliced; 1 medium (7" to 7-7/8" long)
+    """
+    q = amount.quantity
+    if amount.kind == "mass":
+        return Grams(q * GRAMS_PER[amount.unit])
+    if amount.kind == "volume":
+        return _volume_to_grams(amount, portions)
+    if amount.kind == "count":
+        return _count_to_grams(q, portions, food)
+    return _measure_to_grams(amount, portions, food)
+
+
+def _per_unit(row) -> float:
+    return row.grams / row.amount if row.amount else math.nan
+
+
+def _volume_to_grams(amount: Amount, portions: pd.DataFrame) -> Grams:
+    unit = amount.unit.split(",")[0].strip()
+    wanted = _normalise_measure(amount.unit)
+    candidates = []
+    for row in portions.itertuples():
+        volume = _measure_volume(row.measure, row.amount)
+        if volume is not None and volume[1] > 0:
+            candidates.append((row, *volume))
+    if not candidates:
+        return Grams(math.nan, f"no volume measure for this food; {_list_measures(portions)}")
+    # 1) the same measure with the same decoration ("cup, shredded"); 2) the plain unit;
+    # 3) the same unit with any decoration, USDA's first; 4) any volume measure.
+    for pick in (
+        lambda r, v: _normalise_measure(r.measure) == wanted,
+        lambda r, v: v == unit and _normalise_measure(r.measure) == _normalise_measure(unit),
+        lambda r, v: v == unit,
+        lambda r, v: True,
+    ):
+        chosen = [(r, v, n) for r, v, n in candidates if pick(r, v)]
+        if chosen:
+            row, vol, count = chosen[0]
+            break
+    grams_per_ml = row.grams / (count * ML_PER[vol])
+    grams = amount.quantity * ML_PER[unit] * grams_per_ml
+    note = ""
+    others = [r.measure for r, v, _ in candidates if r is not row and v == vol]
+    if _normalise_measure(row.measure) != wanted:
+        note = (
+            f"{unit} converted through the food's '{row.amount:g} {row.measure}' ({row.grams:g} g)"
+        )
+        if others:
+            note += f"; it also has {', '.join(others)}"
+    return Grams(grams, note)
+
+
+def _item_rows(portions: pd.DataFrame, food: str):
+    """Portion rows that are one item of the food, best first (for bare counts)."""
+    rows = list(portions.itertuples())
+    names = [_normalise_measure(r.measure) for r in rows]
+    food_words = set(_normalise_measure(food).split())
+    for test in (
+        lambda n: n.split()[0] in COUNT_MEASURES,  # "medium", "each", "whole"...
+        lambda n: "medium" in n.split(),  # "potato medium", "ear medium"
+        lambda n: n.split()[0] in food_words,  # "cookie" for "Cookies, chocolate chip"
+    ):
+        for row, name in zip(rows, names, strict=True):
+            if _is_item(name, row.measure) and test(name):
+                yield row
+
+
+def _is_item(name: str, measure: str) -> bool:
+    words = name.split()
+    return (
+        bool(words)
+        and words[0] not in NOT_ITEMS | GRAMS_PER.keys()
+        and (_measure_volume(measure, 1.0) is None)
+    )
+
+
+def _count_to_grams(quantity: float, portions: pd.DataFrame, food: str = "") -> Grams:
+    row = next(_item_rows(portions, food), None)
+    if row is None:
+        note = f"no unit given and no single-item measure; {_list_measures(portions)}"
+        return Grams(math.nan, note)
+    note = f"counted as '{row.measure}' ({_per_unit(row):g} g each)"
+    return Grams(quantity * _per_unit(row), note)
+
+
+def _measure_to_grams(amount: Amount, portions: pd.DataFrame, food: str = "") -> Grams:
+    wanted = _normalise_measure(amount.unit)
+    if not wanted:
+        return _count_to_grams(amount.quantity, portions, food)
+    rows = list(portions.itertuples())
+    # the measure exactly as the food has it first: the decoration can be what tells two
+    # portions apart ("container (6 oz)" and "container (8 oz)")
+    written = " ".join(amount.unit.lower().split())
+    for row in rows:
+        if " ".join(str(row.measure).lower().split()) == written:
+            return Grams(amount.quantity * _per_unit(row))
+    names = [_normalise_measure(r.measure) for r in rows]
+    wanted_words = set(wanted.split())
+    # exact (decorations removed), then the food's measure starting with the words given,
+    # then the words given starting with the food's measure ("slice white bread" -> slice),
+    # then a measure holding every word given ("medium" in "potato medium")
+    for test in (
+        lambda n: n == wanted,
+        lambda n: n.startswith(wanted + " "),
+        lambda n: wanted.startswith(n + " "),
+        lambda n: wanted_words <= set(n.split()),
+    ):
+        for row, name in zip(rows, names, strict=True):
+            if name and test(name):
+                note = "" if name == wanted else f"read as '{row.amount:g} {row.measure}'"
+                return Grams(amount.quantity * _per_unit(row), note)
+    return Grams(math.nan, f"no '{amount.unit}' measure for this food; {_list_measures(portions)}")

@@ -1,0 +1,565 @@
+"""Read a food diary CSV into one canonical table.
+
+Formats are recognised from the header row, never from the file name:
+
+- ``planner``: planner's own CSV, ``date, meal, food, amount, unit`` (or one ``quantity``
+  column such as ``1 cup``), optional ``time``, ``food_id``, ``person`` and nutrient
+  columns named by canonical id (``magnesium_mg``);
+- ``cronometer_servings``: Cronometer "Food & Recipe Entries" (every known layout);
+- ``cronometer_daily``: Cronometer "Daily Nutrition" (day totals; with a ``Group``
+  column only the ``Total`` rows count, the rest would count the day twice);
+- ``myfitnesspal``: MyFitnessPal "Nutrition-Summary" (meal totals; no food names);
+- ``loseit``: Lose It! ``food-logs.csv`` (rows marked deleted are set aside).
+
+Each importer declares a map from its headers to canonical names; exporter nutrient
+columns are renamed to canonical ids and converted to canonical units in that one step
+(vitamin D IU to µg, MyFitnessPal's calcium % Daily Value to mg). Blank cells and ``n/a``
+are unknown (NaN), never zero.
+
+Every input row is kept. Rows that cannot be used at all (no date, impossible date,
+deleted, group subtotal, malformed line) get ``status = "rejected"`` and a ``reason``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import warnings
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner import nutrients as registry
+from planner.errors import DiaryFormatError, UnknownName
+
+MISSING = frozenset(["", "n/a", "na", "-", "--", "none", "null", "nan", "#n/a"])
+DEFAULT_CALCIUM_DV_MG = 1300.0  # the 2016 label Daily Value (1,000 mg before it)
+SAMPLE_BYTES = 1 << 16
+CHUNK_ROWS = 200_000
+MAX_TEXT = 300  # characters of food text kept for matching; the rest is reported
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """How one export's columns map to planner's canonical columns."""
+
+    name: str
+    label: str
+    level: str  # "entry" (one row per food), "meal" or "day" (totals)
+    columns: dict[str, str]  # lowercased source header -> canonical column
+    required: tuple[str, ...]  # canonical columns that must be present
+    export: str | None = None  # which registry export headers apply
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+FORMATS: dict[str, FormatSpec] = {
+    "planner": FormatSpec(
+        "planner",
+        "planner CSV",
+        "entry",
+        {
+            "date": "date",
+            "time": "time",
+            "meal": "meal",
+            "food": "food_text",
+            "amount": "amount",
+            "unit": "unit",
+            "quantity": "amount_text",
+            "food_id": "food_id",
+            "person": "person",
+        },
+        ("date", "food_text"),
+    ),
+    "cronometer_servings": FormatSpec(
+        "cronometer_servings",
+        "Cronometer servings.csv",
+        "entry",
+        {
+            "day": "date",
+            "time": "time",
+            "group": "meal",
+            "food name": "food_text",
+            "amount": "amount_text",
+        },
+        ("date", "food_text", "amount_text"),
+        export="cronometer",
+    ),
+    "cronometer_daily": FormatSpec(
+        "cronometer_daily",
+        "Cronometer dailysummary.csv",
+        "day",
+        {"date": "date", "group": "meal", "completed": "completed"},
+        ("date",),
+        export="cronometer",
+    ),
+    "myfitnesspal": FormatSpec(
+        "myfitnesspal",
+        "MyFitnessPal Nutrition-Summary",
+        "meal",
+        {"date": "date", "meal": "meal", "time": "time", "note": "note"},
+        ("date", "meal"),
+        export="myfitnesspal",
+    ),
+    "loseit": FormatSpec(
+        "loseit",
+        "Lose It! food-logs.csv",
+        "entry",
+        {
+            "date": "date",
+            "name": "food_text",
+            "type": "meal",
+            "meal": "meal",
+            "quantity": "amount",
+            "units": "unit",
+            "deleted": "deleted",
+        },
+        ("date", "food_text", "amount"),
+        export="loseit",
+    ),
+}
+
+CANONICAL = [
+    "source_row", "person", "date", "time", "meal", "food_text", "amount_text", "food_id",
+    "status", "reason",
+]  # fmt: skip
+
+
+def detect_format(headers: list[str]) -> str | None:
+    """Name the format of a header row, or ``None`` when it is none planner knows.
+
+    Examples
+    --------
+    >>> detect_format(["Day", "Group", "Food Name", "Amount", "Category"])
+    'cronometer_servings'
+    >>> detect_format(["date", "meal", "food", "quantity"])
+    'planner'
+    """
+    h = {c.strip().lower() for c in headers}
+    if {"day", "food name", "amount"} <= h:
+        return "cronometer_servings"
+    if {"date", "name", "quantity", "units"} <= h:
+        return "loseit"
+    if {"date", "meal", "calories"} <= h and "fat (g)" in h:
+        return "myfitnesspal"
+    if "date" in h and "energy (kcal)" in h and "food name" not in h:
+        return "cronometer_daily"
+    if {"date", "food"} <= h and ({"amount", "quantity"} & h):
+        return "planner"
+    return None
+
+
+# --- opening the file ------------------------------------------------------------------
+
+_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"PK\x03\x04": "a zip archive (an .xlsx workbook is one; export it as CSV)",
+    b"%PDF": "a PDF document",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+}
+
+
+def _open_checks(path: Path) -> bytes:
+    if not path.exists():
+        raise DiaryFormatError(path, "no such file")
+    if path.is_dir():
+        raise DiaryFormatError(path, "is a folder, not a CSV file")
+    try:
+        with open(path, "rb") as fh:
+            sample = fh.read(SAMPLE_BYTES)
+    except PermissionError:
+        raise DiaryFormatError(path, "cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise DiaryFormatError(path, f"cannot be read ({exc.strerror})") from None
+    if not sample.strip():
+        raise DiaryFormatError(path, "is empty")
+    for magic, kind in _MAGIC.items():
+        if sample.startswith(magic):
+            raise DiaryFormatError(path, f"is {kind}, not a CSV file")
+    return sample
+
+
+def _encoding(path: Path, sample: bytes) -> str:
+    """UTF-16 and UTF-8 by their marks, else UTF-8 if the whole file decodes, else cp1252."""
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in sample:
+        raise DiaryFormatError(path, "is a binary file, not a CSV file")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def _header_and_delimiter(path: Path, sample: bytes, encoding: str) -> tuple[list[str], str]:
+    text = sample.decode(encoding if encoding != "utf-8-sig" else "utf-8-sig", errors="replace")
+    text = text.lstrip("\ufeff")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: _count_outside_quotes(first, sep) for sep in (",", ";", "\t")}
+    sep = max(counts, key=counts.get)
+    if counts[sep] == 0:
+        raise DiaryFormatError(path, "the first line has no comma, semicolon or tab: not a CSV")
+    header = next(csv.reader([first], delimiter=sep))
+    return [h.strip() for h in header], sep
+
+
+def _count_outside_quotes(line: str, sep: str) -> int:
+    count, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == sep and not quoted:
+            count += 1
+    return count
+
+
+# --- cell parsing ------------------------------------------------------------------------
+
+_DATE_PATTERNS = [
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?:[ T].*)?$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T].*)?$"), ("m", "d", "y")),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2})$"), ("m", "d", "yy")),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), ("d", "m", "y")),
+]
+
+
+@lru_cache(maxsize=100_000)
+def parse_date(text: str) -> date | str:
+    """Return a date, or a sentence saying why the text is not one.
+
+    Accepts ``YYYY-MM-DD``, ``YYYY-M-D``, ``YYYY/MM/DD``, ``M/D/YYYY`` (US exports),
+    ``M/D/YY`` and ``D.M.YYYY`` (European spreadsheets), with an optional time after it.
+
+    Examples
+    --------
+    >>> parse_date("2011-4-18"), parse_date("3/14/2020")
+    (datetime.date(2011, 4, 18), datetime.date(2020, 3, 14))
+    >>> parse_date("2023-02-30")
+    "impossible date '2023-02-30'"
+    """
+    text = text.strip()
+    if not text:
+        return "no date"
+    for pattern, order in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            parts = dict(zip(order, (int(g) for g in m.groups()), strict=True))
+            year = parts.get("y", 2000 + parts.get("yy", 0))
+            try:
+                return date(year, parts["m"], parts["d"])
+            except ValueError:
+                return f"impossible date {text!r}"
+    return f"not a date {text!r}"
+
+
+@lru_cache(maxsize=10_000)
+def parse_time(text: str) -> str:
+    """Normalise ``9:51 AM``, ``05:17`` or ``16:07 `` to ``HH:MM``; ``""`` if not a time.
+
+    Examples
+    --------
+    >>> parse_time(" 9:51 AM"), parse_time("16:07 "), parse_time("12:05 am"), parse_time("x")
+    ('09:51', '16:07', '00:05', '')
+    """
+    m = re.match(r"^\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*([ap]\.?m\.?)?\s*$", text, re.IGNORECASE)
+    if not m:
+        return ""
+    hour, minute = int(m[1]), int(m[2])
+    if m[3]:
+        if not 1 <= hour <= 12:
+            return ""
+        hour = hour % 12 + (12 if m[3].lower().startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        return ""
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_numbers(cells: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Parse numeric cells; blanks and ``n/a`` are NaN. Returns (values, bad-text mask).
+
+    ``"1,020"`` is 1020 (a thousands separator); in files that use decimal commas
+    (semicolon-separated European files) ``"1,5"`` is 1.5 and ``"1.020,5"`` is 1020.5.
+    """
+    text = cells.fillna("").astype(str).str.strip()
+    missing = text.str.lower().isin(MISSING)
+    if decimal_comma:
+        cleaned = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        cleaned = cleaned.where(text.str.contains(","), text)
+    else:
+        cleaned = text.str.replace(r"(?<=\d),(?=\d{3}\b)", "", regex=True)
+    values = pd.to_numeric(cleaned.where(~missing), errors="coerce")
+    bad = values.isna() & ~missing
+    return values.astype(float), bad
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def read_diary(
+    path: str | Path,
+    format: str = "auto",
+    calcium_dv_mg: float = DEFAULT_CALCIUM_DV_MG,
+) -> pd.DataFrame:
+    """Read a diary CSV into planner's canonical table, one row per input row.
+
+    Parameters
+    ----------
+    path : str or Path
+    format : str
+        ``"auto"`` (detect from the header) or one of :data:`FORMATS`.
+    calcium_dv_mg : float [mg]
+        The Daily Value that MyFitnessPal's calcium percentages refer to (default 1,300 mg,
+        the 2016 label; use 1,000 for exports of older labels).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source_row`` (line number in the file; the header is line 1),
+        ``person``, ``date``, ``time``, ``meal``, ``food_text``, ``amount_text``,
+        ``food_id``, ``status`` (``""`` or ``"rejected"``), ``reason``, and one column per
+        nutrient the export carries (canonical ids, canonical units, per row). ``attrs``
+        holds ``format``, ``label``, ``level`` (entry, meal or day), ``nutrients`` (the ids
+        the export carries), ``notes`` and ``path``.
+
+    Raises
+    ------
+    DiaryFormatError
+        For a missing, empty, binary or unrecognised file, or missing required columns.
+    """
+    path = Path(path)
+    sample = _open_checks(path)
+    encoding = _encoding(path, sample)
+    headers, sep = _header_and_delimiter(path, sample, encoding)
+    spec = _spec_for(path, headers, format)
+    nutrient_columns = _nutrient_columns(spec, headers, calcium_dv_mg)
+    rows = _read_rows(path, encoding, sep, headers)
+    frames = [_canonical(chunk, spec, nutrient_columns, decimal_comma=sep == ";") for chunk in rows]
+    diary = pd.concat(frames, ignore_index=True) if frames else _empty(nutrient_columns)
+    if diary.empty:
+        raise DiaryFormatError(path, "has a header row but no data rows")
+    diary = _apply_format_rules(diary, spec)
+    carried = {nid for nid, _ in nutrient_columns.values()}
+    diary.attrs.update(
+        format=spec.name,
+        label=spec.label,
+        level=spec.level,
+        nutrients=[nid for nid in registry.ids() if nid in carried],
+        notes=_notes(spec, nutrient_columns, calcium_dv_mg),
+        path=str(path),
+        encoding=encoding,
+        delimiter=sep,
+    )
+    return diary
+
+
+def _spec_for(path: Path, headers: list[str], format: str) -> FormatSpec:
+    detected = detect_format(headers)
+    if format == "auto":
+        if detected is None:
+            shown = ", ".join(headers[:8]) + (", ..." if len(headers) > 8 else "")
+            raise DiaryFormatError(
+                path,
+                f"unrecognised diary format (header: {shown}); planner reads its own CSV "
+                "(date, meal, food, amount, unit), Cronometer servings and dailysummary, "
+                "MyFitnessPal Nutrition-Summary and Lose It! food-logs exports",
+                row=1,
+            )
+        return FORMATS[detected]
+    if format not in FORMATS:
+        raise UnknownName("format", format, ["auto", *FORMATS])
+    spec = FORMATS[format]
+    present = {spec.columns[h.lower()] for h in headers if h.lower() in spec.columns}
+    if spec.name == "planner" and "amount_text" in present:
+        present.add("amount")
+    missing = [c for c in spec.required if c not in present]
+    if missing:
+        wanted = [h for h, c in spec.columns.items() if c in missing]
+        raise DiaryFormatError(path, f"not a {spec.label} file: no column {', '.join(wanted)}", 1)
+    return spec
+
+
+def _nutrient_columns(
+    spec: FormatSpec, headers: list[str], calcium_dv_mg: float
+) -> dict[str, tuple[str, float]]:
+    """Source header -> (canonical id, factor to the canonical unit)."""
+    mapping: dict[str, tuple[str, float]] = {}
+    if spec.export is None:
+        ids = set(registry.ids())
+        for h in headers:
+            if h.strip().lower() in ids:
+                mapping[h] = (h.strip().lower(), 1.0)
+        return mapping
+    # casefold: "µg" (micro sign) and "μg" (Greek mu) are both written in real headers
+    known = {e.header.casefold(): e for e in registry.export_headers() if spec.export in e.exports}
+    for h in headers:
+        entry = known.get(h.strip().casefold())
+        if entry is None or entry.nutrient_id in {nid for nid, _ in mapping.values()}:
+            continue
+        factor = entry.factor
+        if spec.name == "myfitnesspal" and entry.nutrient_id == "calcium_mg":
+            factor = calcium_dv_mg / 100.0
+        mapping[h] = (entry.nutrient_id, factor)
+    return mapping
+
+
+def _read_rows(path: Path, encoding: str, sep: str, headers: list[str]):
+    """Yield chunks of string cells; malformed lines become rows that say so."""
+    bad_lines: list[tuple[int, str]] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        reader = pd.read_csv(
+            path,
+            sep=sep,
+            encoding=encoding,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            on_bad_lines="warn",
+            chunksize=CHUNK_ROWS,
+            engine="c",
+            encoding_errors="replace",
+        )
+        chunks = []
+        offset = 0
+        for chunk in reader:
+            chunk.columns = [str(c).strip() for c in chunk.columns]
+            chunk.index = pd.RangeIndex(offset, offset + len(chunk))
+            offset += len(chunk)
+            chunks.append(chunk)
+    for w in caught:
+        for m in re.finditer(r"Skipping line (\d+): (.+?)(?:\n|$)", str(w.message)):
+            bad_lines.append((int(m[1]), m[2].strip()))
+    if bad_lines:
+        # pandas numbers the rows it kept; each skipped line before a row moves it down one.
+        skipped = np.sort([n for n, _ in bad_lines])
+        first_row_after = skipped - 2 - np.arange(len(skipped))
+        for chunk in chunks:
+            index = chunk.index.to_numpy()
+            shift = np.searchsorted(first_row_after, index, side="right")
+            chunk["__line__"] = index + 2 + shift
+        # Place each malformed line as a rejected row at its own line number.
+        columns = chunks[0].columns.drop("__line__") if chunks else pd.Index(headers)
+        bad = pd.DataFrame("", index=range(len(bad_lines)), columns=columns)
+        bad["__line__"] = [n for n, _ in bad_lines]
+        bad["__bad__"] = [f"malformed line: {why}" for _, why in bad_lines]
+        chunks.append(bad)
+    return chunks
+
+
+def _line_numbers(chunk: pd.DataFrame) -> np.ndarray:
+    # Data rows start on line 2; when lines were skipped, _read_rows has numbered them.
+    if "__line__" in chunk:
+        return chunk["__line__"].to_numpy()
+    return chunk.index.to_numpy() + 2
+
+
+def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, decimal_comma: bool):
+    source = {c.lower(): c for c in chunk.columns}
+    out = pd.DataFrame(index=chunk.index)
+    out["source_row"] = _line_numbers(chunk)
+
+    def col(name: str) -> pd.Series:
+        for header, canon in spec.columns.items():
+            if canon == name and header in source:
+                return chunk[source[header]].fillna("").astype(str).str.strip()
+        return pd.Series("", index=chunk.index, dtype=object)
+
+    out["person"] = col("person")
+    dates = col("date")
+    uniq = {d: parse_date(d) for d in pd.unique(dates)}
+    parsed = dates.map(lambda d: uniq[d] if isinstance(uniq[d], date) else None)
+    out["date"] = pd.to_datetime(parsed, errors="coerce")
+    date_problem = dates.map(lambda d: "" if isinstance(uniq[d], date) else uniq[d])
+    times = col("time")
+    out["time"] = times.map({t: parse_time(t) for t in pd.unique(times)})
+    out["meal"] = col("meal")
+    food = col("food_text")
+    out["food_text"] = food.str.slice(0, MAX_TEXT)
+    # one amount column ("1 cup"), or a number and a unit in two columns
+    quantity = col("amount_text")
+    split = (col("amount") + " " + col("unit")).str.strip()
+    out["amount_text"] = quantity.where(quantity.ne(""), split)
+    food_id = col("food_id")
+    out["food_id"] = food_id.where(~food_id.str.fullmatch(r"\d{1,5}"), food_id.str.zfill(5))
+    out["status"] = ""
+    reason = date_problem.copy()
+    long_text = food.str.len() > MAX_TEXT
+    reason = reason.where(~long_text | reason.ne(""), "food text longer than 300 characters")
+    for header, (nid, factor) in nutrient_columns.items():
+        values, bad = parse_numbers(chunk[header], decimal_comma)
+        out[nid] = values * factor
+        if bad.any():
+            note = f"'{header}' is not a number; read as unknown"
+            reason = reason.where(~bad | reason.ne(""), note)
+    out["reason"] = reason
+    out.loc[date_problem.ne(""), "status"] = "rejected"
+    if "__bad__" in chunk:
+        out["status"] = "rejected"
+        out["reason"] = chunk["__bad__"]
+    if spec.name == "loseit":
+        deleted = col("deleted").str.lower().isin(["true", "yes", "1", "y"])
+        out.loc[deleted, ["status", "reason"]] = ["rejected", "marked deleted in Lose It!"]
+    if spec.name == "cronometer_daily" and "group" in source:
+        sub = col("meal").str.lower().ne("total")
+        out.loc[sub, ["status", "reason"]] = [
+            "rejected",
+            "a group subtotal: the day's Total row is used instead",
+        ]
+    # a line with nothing in it is not a row anyone wrote
+    blank = (
+        chunk.drop(columns=[c for c in ("__line__", "__bad__") if c in chunk]).eq("").all(axis=1)
+    )
+    if "__bad__" in chunk:
+        blank[:] = False
+    return out.loc[~blank]
+
+
+def _apply_format_rules(diary: pd.DataFrame, spec: FormatSpec) -> pd.DataFrame:
+    diary = diary.sort_values("source_row", kind="stable").reset_index(drop=True)
+    if spec.level == "entry":
+        nutrient_ids = [c for c in diary.columns if c in registry.ids()]
+        has_values = diary[nutrient_ids].notna().any(axis=1) if nutrient_ids else False
+        empty = diary["food_text"].eq("") & diary["food_id"].eq("") & ~has_values
+        empty &= diary["status"].ne("rejected")
+        diary.loc[empty, ["status", "reason"]] = ["rejected", "no food name"]
+    return diary
+
+
+def _empty(nutrient_columns: dict) -> pd.DataFrame:
+    return pd.DataFrame(columns=CANONICAL + [nid for nid, _ in nutrient_columns.values()])
+
+
+def _notes(spec: FormatSpec, nutrient_columns: dict, calcium_dv_mg: float) -> list[str]:
+    notes = []
+    carried = {nid for nid, _ in nutrient_columns.values()}
+    if spec.name == "myfitnesspal" and "calcium_mg" in carried:
+        notes.append(
+            f"MyFitnessPal gives calcium as % of the Daily Value; read with "
+            f"100% = {calcium_dv_mg:,.0f} mg (the 2016 label value; older labels used 1,000 mg)."
+        )
+    if "vitamin_d_ug" in carried and any("(IU)" in h for h in nutrient_columns):
+        notes.append("Vitamin D in IU was converted to µg (40 IU = 1 µg).")
+    if spec.level != "entry":
+        notes.append(
+            f"{spec.label} holds {spec.level} totals without foods: the analysis is by day, "
+            "and nutrients the export does not carry are not in this export, not gaps."
+        )
+    missing = [n.name for n in registry.nutrients() if n.role == "panel" and n.id not in carried]
+    if spec.export is not None and missing and spec.level == "entry" and carried:
+        notes.append(
+            "The export does not carry " + ", ".join(missing) + "; those come from the food table."
+        )
+    return notes

@@ -1,0 +1,410 @@
+"""A general diet optimiser over any foods x nutrients table (mixed-integer, HiGHS).
+
+:func:`optimize_diet` knows nothing of planner's panel, the article's foods or meals. It
+takes a table of items (rows) by nutrients (columns, amount per unit of the item) and
+chooses how many units of each item to take:
+
+    minimise    sum_i cost_i x_i                        (per-unit cost, e.g. price or kcal)
+              + sum_i select_cost_i y_i                 (a cost for using an item at all)
+              + sum_n shortfall_weight_n s_n / scale_n  (soft lower bounds: shortfall)
+              + sum_n target_weight_n |T_n - t_n| / scale_n   (aim for a value)
+              + typical_weight sum_i |x_i - typical_i y_i|   (prefer typical amounts)
+    subject to  lower_n - s_n <= T_n = sum_i a_in x_i <= upper_n
+                amount_min_i <= x_i <= amount_max_i, x_i integer where asked
+                x_i <= amount_max_i y_i,  x_i >= on_min_i y_i   (when selection is used)
+                group sums and group counts within bounds
+                at most ``max_items`` items used
+
+Hard lower bounds have no shortfall variable (``s_n = 0``); soft ones let the solver fall
+short at a price, which is how a relaxed model finds the best achievable amount when the
+hard model is infeasible. Scales (``scale_n``, default the bound itself) put nutrients
+measured in mg and µg on one footing, so a shortfall is counted in shares of its bound.
+
+The solver is :func:`scipy.optimize.milp` (HiGHS branch and cut).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+STATUS = {0: "optimal", 1: "time_limit", 2: "infeasible", 3: "unbounded", 4: "error"}
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class GroupSum:
+    """``lower <= sum(coef_i * x_i for i in items) <= upper`` (either bound may be None).
+
+    ``coef`` is a mapping item -> coefficient, or a nutrient column name to use that
+    nutrient's amounts as coefficients, or None for 1 per unit.
+    """
+
+    name: str
+    items: Sequence
+    lower: float | None = None
+    upper: float | None = None
+    coef: Mapping | str | None = None
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """``lower <= (number of items used among items) <= upper``. Needs selection."""
+
+    name: str
+    items: Sequence
+    lower: int | None = None
+    upper: int | None = None
+
+
+@dataclass
+class DietSolution:
+    """What :func:`optimize_diet` found.
+
+    Attributes
+    ----------
+    status : str
+        ``optimal``, ``time_limit`` (best found in time), ``infeasible``, ``unbounded``
+        or ``error``.
+    amounts : pandas.Series
+        Units of each item (0 for unused); empty when no solution was found.
+    totals : pandas.Series
+        Nutrient totals of the solution.
+    objective : float
+    shortfall : pandas.Series
+        How far each soft lower bound was missed (in the nutrient's unit), 0 when met.
+    binding : pandas.DataFrame
+        One row per nutrient bound: ``nutrient``, ``side`` (lower or upper), ``bound``,
+        ``total``, ``slack`` and ``binding`` (the total sits on the bound).
+    message : str
+        The solver's message.
+    """
+
+    status: str
+    amounts: pd.Series
+    totals: pd.Series
+    objective: float
+    shortfall: pd.Series
+    binding: pd.DataFrame
+    message: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("optimal", "time_limit") and not self.amounts.empty
+
+    def used(self) -> pd.Series:
+        """The items with a non-zero amount."""
+        return self.amounts[self.amounts > TOLERANCE]
+
+
+def _as_series(value, index, default: float) -> np.ndarray:
+    if value is None:
+        return np.full(len(index), default, dtype=float)
+    if isinstance(value, int | float):
+        return np.full(len(index), float(value))
+    return pd.Series(value, dtype=float).reindex(index).fillna(default).to_numpy()
+
+
+def optimize_diet(
+    foods: pd.DataFrame,
+    lower: Mapping[str, float] | None = None,
+    upper: Mapping[str, float] | None = None,
+    cost: Mapping | pd.Series | float | None = None,
+    amount_min: Mapping | pd.Series | float | None = 0.0,
+    amount_max: Mapping | pd.Series | float | None = None,
+    integer: bool | Mapping | pd.Series = False,
+    *,
+    soft_lower: Mapping[str, float] | None = None,
+    targets: Mapping[str, tuple[float, float]] | None = None,
+    scale: Mapping[str, float] | None = None,
+    on_min: Mapping | pd.Series | float | None = None,
+    select_cost: Mapping | pd.Series | float | None = None,
+    max_items: int | None = None,
+    groups: Sequence[GroupSum | GroupCount] = (),
+    forbid: Sequence[Collection] = (),
+    typical: tuple[Mapping | pd.Series | float, float] | None = None,
+    shortfall_cap: float | None = None,
+    time_limit: float = 20.0,
+    mip_rel_gap: float = 1e-4,
+    objective_offset: float = 0.0,
+) -> DietSolution:
+    """Choose amounts of foods that meet nutrient bounds at the least cost.
+
+    Parameters
+    ----------
+    foods : pandas.DataFrame
+        Items by nutrients: the amount of each nutrient in one unit of the item (a gram,
+        a portion, half a portion...). A NaN is an error: decide what unknown means for
+        your problem before optimising.
+    lower, upper : mapping, optional
+        Hard bounds on nutrient totals.
+    cost : mapping, Series or float, optional
+        Objective cost per unit of each item (default: none).
+    amount_min, amount_max : mapping, Series or float, optional
+        Bounds on units of each item (default 0 and unbounded).
+    integer : bool or mapping
+        Whether amounts are whole units (for all items, or per item).
+    soft_lower : mapping, optional
+        Nutrient -> weight: lower bounds (from ``lower``) that may be missed, each unit
+        of shortfall (scaled) costing ``weight``.
+    targets : mapping, optional
+        Nutrient -> (value, weight): penalise the absolute distance of the total from a
+        value (scaled by ``scale`` or the value).
+    scale : mapping, optional
+        Nutrient -> divisor for shortfall and target penalties (default: the bound).
+    on_min : mapping, Series or float, optional
+        Minimum units of an item when it is used at all (needs selection; default 1 for
+        integer items).
+    select_cost : mapping, Series or float, optional
+        Cost of using an item at all (turns on selection variables).
+    max_items : int, optional
+        At most this many items used (turns on selection variables).
+    groups : sequence of GroupSum or GroupCount
+        Extra constraints over subsets of items.
+    forbid : sequence of collections
+        Sets of items to exclude: a solution may not use exactly one of these sets (for
+        variety between successive plans). Turns on selection variables.
+    typical : (units, weight), optional
+        Prefer typical amounts: for each item used, every unit away from ``units`` (a
+        mapping or one number for all) costs ``weight``. Turns on selection variables.
+    shortfall_cap : float, optional
+        An upper bound on the weighted shortfall term of the objective. Solving once
+        for the least shortfall, then again with it capped and another objective, gives
+        a lexicographic optimum (the second goal among the best solutions of the first).
+    time_limit : float [s]
+    mip_rel_gap : float
+        HiGHS stops when the relative gap between the best solution and its bound is
+        below this.
+    objective_offset : float
+        A constant added to the objective. HiGHS measures the gap relative to the
+        objective, so an objective near zero is slow to prove; an offset turns
+        ``mip_rel_gap`` into an absolute gap of about ``mip_rel_gap * offset``.
+
+    Returns
+    -------
+    DietSolution
+
+    Examples
+    --------
+    The classic two-food problem: meet 10 units of protein at least cost.
+
+    >>> import pandas as pd
+    >>> foods = pd.DataFrame({"protein": [2.0, 5.0]}, index=["bread", "beans"])
+    >>> s = optimize_diet(foods, lower={"protein": 10}, cost={"bread": 1.0, "beans": 2.0})
+    >>> s.status, s.amounts.round(3).to_dict(), round(s.objective, 3)
+    ('optimal', {'bread': 0.0, 'beans': 2.0}, 4.0)
+    """
+    from scipy.optimize import Bounds, milp
+
+    lower, upper = dict(lower or {}), dict(upper or {})
+    soft_lower, targets = dict(soft_lower or {}), dict(targets or {})
+    scale = dict(scale or {})
+    used_nutrients = list(dict.fromkeys([*lower, *upper, *targets]))
+    missing = [n for n in used_nutrients if n not in foods.columns]
+    if missing:
+        raise KeyError(f"nutrients not in the foods table: {missing}")
+    matrix = foods[used_nutrients].to_numpy(dtype=float)
+    if np.isnan(matrix).any():
+        rows, cols = np.nonzero(np.isnan(matrix))
+        raise ValueError(
+            f"unknown amount of {used_nutrients[cols[0]]} in {foods.index[rows[0]]!r}; "
+            "decide what unknown means before optimising"
+        )
+    items = foods.index
+    n = len(items)
+    a_max = _as_series(amount_max, items, math.inf)
+    a_min = _as_series(amount_min, items, 0.0)
+    if isinstance(integer, bool):
+        is_int = np.full(n, integer)
+    else:
+        is_int = pd.Series(integer).reindex(items).fillna(False).to_numpy(dtype=bool)
+    counts = [g for g in groups if isinstance(g, GroupCount)]
+    selecting = (
+        select_cost is not None
+        or max_items is not None
+        or bool(counts)
+        or on_min is not None
+        or bool(forbid)
+        or typical is not None
+    )
+    if selecting and not np.isfinite(a_max).all():
+        raise ValueError("selection (max_items, counts, select_cost) needs a finite amount_max")
+
+    # Variable layout: x (n), y (n if selecting), s (soft), d+ d- (targets), u v (typical).
+    soft = [nut for nut in soft_lower if nut in lower]
+    tgt = list(targets)
+    typical_units, typical_weight = typical if typical is not None else (None, 0.0)
+    n_y = n if selecting else 0
+    n_u = n if typical is not None else 0
+    y0 = n
+    s0 = y0 + n_y
+    d0 = s0 + len(soft)
+    u0 = d0 + 2 * len(tgt)
+    k0 = u0 + 2 * n_u  # one variable fixed at 1 that carries the objective offset
+    n_vars = k0 + 1
+
+    def scale_of(nut: str, bound: float) -> float:
+        value = scale.get(nut, abs(bound) if bound else 1.0)
+        return value if value > 0 else 1.0
+
+    c = np.zeros(n_vars)
+    c[:n] = _as_series(cost, items, 0.0)
+    if selecting:
+        c[y0 : y0 + n] = _as_series(select_cost, items, 0.0)
+    for k, nut in enumerate(soft):
+        c[s0 + k] = soft_lower[nut] / scale_of(nut, lower[nut])
+    for k, nut in enumerate(tgt):
+        value, weight = targets[nut]
+        c[d0 + 2 * k] = c[d0 + 2 * k + 1] = weight / scale_of(nut, value)
+    c[u0 : u0 + 2 * n_u] = typical_weight
+    c[k0] = objective_offset
+
+    lb = np.zeros(n_vars)
+    ub = np.full(n_vars, math.inf)
+    lb[:n], ub[:n] = a_min, a_max
+    if selecting:
+        ub[y0 : y0 + n] = 1.0
+    lb[k0] = ub[k0] = 1.0
+    integrality = np.zeros(n_vars)
+    integrality[:n] = is_int
+    integrality[y0 : y0 + n_y] = 1
+
+    rows = _Rows(n_vars)
+    # nutrient totals
+    col = {nut: j for j, nut in enumerate(used_nutrients)}
+    everything = np.arange(n)
+    for nut in dict.fromkeys([*lower, *upper]):
+        cols, vals = [everything], [matrix[:, col[nut]]]
+        if nut in soft:
+            cols.append([s0 + soft.index(nut)])
+            vals.append([1.0])
+        rows.add(cols, vals, lower.get(nut, -math.inf), upper.get(nut, math.inf))
+    for k, nut in enumerate(tgt):  # total - d+ + d- = value
+        value = targets[nut][0]
+        rows.add([everything, [d0 + 2 * k, d0 + 2 * k + 1]], [matrix[:, col[nut]], [-1, 1]],
+                 value, value)  # fmt: skip
+
+    if selecting:
+        on = _as_series(on_min, items, 1.0) if on_min is not None else np.where(is_int, 1.0, 0.0)
+        for i in range(n):  # on_i y_i <= x_i <= max_i y_i
+            rows.add([[i, y0 + i]], [[1.0, -a_max[i]]], -math.inf, 0.0)
+            rows.add([[i, y0 + i]], [[1.0, -on[i]]], 0.0, math.inf)
+        if max_items is not None:
+            rows.add([np.arange(y0, y0 + n)], [np.ones(n)], 0.0, float(max_items))
+    if typical is not None:
+        t = _as_series(typical_units, items, 0.0)
+        for i in range(n):  # x_i - t_i y_i - u_i + v_i = 0
+            rows.add([[i, y0 + i, u0 + i, u0 + n + i]], [[1.0, -t[i], -1.0, 1.0]], 0.0, 0.0)
+
+    position = {item: i for i, item in enumerate(items)}
+    for g in groups:
+        index = np.array([position[i] for i in g.items if i in position], dtype=int)
+        if isinstance(g, GroupCount):
+            cols, vals = y0 + index, np.ones(len(index))
+        elif isinstance(g.coef, str):
+            cols, vals = index, foods[g.coef].to_numpy(dtype=float)[index]
+        elif g.coef is None:
+            cols, vals = index, np.ones(len(index))
+        else:
+            cols, vals = index, np.array([float(g.coef.get(items[i], 0.0)) for i in index])
+        lo = -math.inf if g.lower is None else g.lower
+        hi = math.inf if g.upper is None else g.upper
+        rows.add([cols], [vals], lo, hi)
+
+    for previous in forbid:  # a different set of items than each earlier solution
+        chosen = np.array(sorted({position[i] for i in previous if i in position}), dtype=int)
+        signs = -np.ones(n)
+        signs[chosen] = 1.0
+        rows.add([np.arange(y0, y0 + n)], [signs], -math.inf, len(chosen) - 1.0)
+
+    if shortfall_cap is not None and soft:
+        rows.add([np.arange(s0, s0 + len(soft))], [c[s0 : s0 + len(soft)]], -math.inf,
+                 shortfall_cap)  # fmt: skip
+
+    constraints = [rows.constraint()] if rows.count else []
+    result = milp(
+        c,
+        integrality=integrality,
+        bounds=Bounds(lb, ub),
+        constraints=constraints,
+        options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "presolve": True},
+    )
+    return _solution(
+        result, foods, items, used_nutrients, lower, upper, soft, s0, n, objective_offset
+    )
+
+
+class _Rows:
+    """Constraint rows collected as sparse triplets, built into one matrix at the end."""
+
+    def __init__(self, n_vars: int):
+        self.n_vars = n_vars
+        self.count = 0
+        self._r: list = []
+        self._c: list = []
+        self._v: list = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+
+    def add(self, cols, vals, lo: float, hi: float) -> None:
+        cols = np.concatenate([np.asarray(c, dtype=int) for c in cols])
+        vals = np.concatenate([np.asarray(v, dtype=float) for v in vals])
+        self._r.append(np.full(len(cols), self.count))
+        self._c.append(cols)
+        self._v.append(vals)
+        self.lower.append(lo)
+        self.upper.append(hi)
+        self.count += 1
+
+    def constraint(self):
+        from scipy.optimize import LinearConstraint
+        from scipy.sparse import coo_array
+
+        matrix = coo_array(
+            (np.concatenate(self._v), (np.concatenate(self._r), np.concatenate(self._c))),
+            shape=(self.count, self.n_vars),
+        ).tocsr()
+        return LinearConstraint(matrix, self.lower, self.upper)
+
+
+def _solution(result, foods, items, nutrients, lower, upper, soft, s0, n, offset) -> DietSolution:
+    status = STATUS.get(result.status, "error")
+    if result.x is None:
+        empty = pd.Series(dtype=float)
+        return DietSolution(status, empty, empty, math.nan, empty, _no_binding(), result.message)
+    x = np.where(np.abs(result.x[:n]) < TOLERANCE, 0.0, result.x[:n])
+    amounts = pd.Series(x, index=items)
+    totals = pd.Series(foods[nutrients].to_numpy(dtype=float).T @ x, index=nutrients)
+    shortfall = pd.Series(
+        {nut: max(0.0, float(result.x[s0 + k])) for k, nut in enumerate(soft)}, dtype=float
+    )
+    rows = []
+    for nut, bound in lower.items():
+        rows.append(_bind(nut, "lower", bound, totals[nut]))
+    for nut, bound in upper.items():
+        rows.append(_bind(nut, "upper", bound, totals[nut]))
+    binding = pd.DataFrame(rows) if rows else _no_binding()
+    objective = float(result.fun) - offset
+    return DietSolution(status, amounts, totals, objective, shortfall, binding, result.message)
+
+
+def _bind(nutrient: str, side: str, bound: float, total: float) -> dict:
+    slack = total - bound if side == "lower" else bound - total
+    tol = 1e-6 * max(1.0, abs(bound))
+    return {
+        "nutrient": nutrient,
+        "side": side,
+        "bound": bound,
+        "total": total,
+        "slack": slack,
+        "binding": abs(slack) <= tol,
+    }
+
+
+def _no_binding() -> pd.DataFrame:
+    return pd.DataFrame(columns=["nutrient", "side", "bound", "total", "slack", "binding"])

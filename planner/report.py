@@ -1,0 +1,414 @@
+"""Render a :class:`planner.analysis.GapReport` as a terminal report or as JSON.
+
+The JSON schema is stable and documented in the README (``schema_version`` changes when
+a key is renamed or removed; new keys may be added). Unknown values are ``null``, never
+zero.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from planner import __version__
+from planner.analysis import GapReport
+from planner.render import NOT_MEDICAL_ADVICE, clip, fmt_number, table, wrap
+
+SCHEMA_VERSION = 1
+
+STATUS_WORDS = {
+    "below": "below",
+    "met": "met",
+    "above_ul": "ABOVE UL",
+    "above_cdrr": "above CDRR",
+    "unknown": "unknown",
+    "not_in_export": "not in this export",
+}
+KIND_WORDS = {"given": "yours", "eer_2023": "EER", "dga_default": "estimate"}
+
+# The article's advice beyond food, in planner's own words.
+ADVICE = [
+    (
+        "Fluids",
+        "Drink regularly through the day, and more in heat or when you exercise: losing "
+        "water and salts through sweat is a common trigger of cramps.",
+    ),
+    (
+        "Stretching",
+        "Gentle stretches of the calf and foot before exercise and at bedtime can help. "
+        "During a cramp, stretch and massage the muscle; warmth (a warm bath or heating "
+        "pad) or a cold pack may ease it.",
+    ),
+    (
+        "See a doctor",
+        "if cramps are persistent, severe or do not improve with self-care; if they come "
+        "with swelling, redness or skin changes around the area; if you notice muscle "
+        "weakness; or if they started after a new medication.",
+    ),
+    (
+        "Supplements",
+        "are not suggested by planner. A supplement is a question for a doctor or "
+        "pharmacist: too much can do harm and some interact with medicines.",
+    ),
+    (
+        "Medicines",
+        "such as diuretics (water tablets) for high blood pressure can change the body's "
+        "potassium, magnesium and calcium. If you take one, talk to your prescriber "
+        "before changing your diet around these minerals.",
+    ),
+]
+
+
+def _clean(value):
+    """JSON-safe scalar: NaN becomes None, numpy types become Python types."""
+    if value is None:
+        return None
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return None if isinstance(value, float) and math.isnan(value) else value
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return value
+
+
+def _round(value, digits: int = 4):
+    value = _clean(value)
+    return round(value, digits) if isinstance(value, float) else value
+
+
+def nutrient_label(nid: str, report: GapReport) -> str:
+    row = report.nutrients.loc[nid]
+    return f"{row['name']} ({row['unit']})"
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def report_json(report: GapReport, suggestions: dict | None = None) -> dict:
+    """The analysis as a JSON-ready dict (see the README for the schema)."""
+    n = report.nutrients
+    nutrients = [
+        {
+            "id": nid,
+            "name": r["name"],
+            "unit": r["unit"],
+            "mean_intake": _round(r["mean_intake"]),
+            "target": _round(r["target"]),
+            "target_kind": r["kind"],
+            "percent_of_target": _round(r["percent_of_target"], 1),
+            "ul": _round(r["ul"]),
+            "ul_kind": "CDRR" if nid == "sodium_mg" else "UL",
+            "ul_applies_to_food": bool(r["ul_applies"]),
+            "ul_covers": r["ul_covers"],
+            "status": r["status"],
+            "days": int(r["days"]),
+            "days_met": int(r["days_met"]),
+            "days_below": int(r["days_below"]),
+            "days_above_ul": int(r["days_above_ul"]),
+            "completeness": _round(r["completeness"], 3),
+            "energy_completeness": _round(r["energy_completeness"], 3),
+            "lower_bound": bool(r["lower_bound"]),
+            "in_export": bool(r["in_export"]),
+        }
+        for nid, r in n.iterrows()
+    ]
+    days = []
+    for date, grp in report.days.groupby("date", sort=True):
+        days.append(
+            {
+                "date": _clean(date),
+                "entries": int(grp["entries"].iloc[0]),
+                "nutrients": {
+                    r.nutrient: {
+                        "intake": _round(r.intake),
+                        "percent_of_target": _round(r.percent_of_target, 1),
+                        "status": r.status,
+                        "completeness": _round(r.completeness, 3),
+                        "lower_bound": bool(r.lower_bound),
+                    }
+                    for r in grp.itertuples()
+                },
+            }
+        )
+    gaps = [
+        {
+            "id": r.nutrient,
+            "name": r.name,
+            "unit": r.unit,
+            "mean_intake": _round(r.mean_intake),
+            "target": _round(r.target),
+            "shortfall": _round(r.shortfall),
+            "percent_of_target": _round(r.percent_of_target, 1),
+            "days_below": int(r.days_below),
+            "completeness": _round(r.completeness, 3),
+            "maybe_data_gap": bool(r.maybe_data_gap),
+        }
+        for r in report.gaps.itertuples()
+    ]
+    top = {}
+    for nid, grp in report.top_foods.groupby("nutrient", sort=False):
+        top[nid] = [
+            {
+                "food_id": r.food_id or None,
+                "food": r.food,
+                "amount": _round(r.amount),
+                "share": _round(r.share, 3),
+            }
+            for r in grp.itertuples()
+        ]
+    acc = report.accounting
+    out = {
+        "schema_version": SCHEMA_VERSION,
+        "planner_version": __version__,
+        "disclaimer": NOT_MEDICAL_ADVICE,
+        "profile": profile_json(report),
+        "diary": {
+            "path": report.entries.attrs.get("path"),
+            "format": report.entries.attrs.get("format"),
+            "level": report.entries.attrs.get("level"),
+            "nutrients_in_export": report.entries.attrs.get("nutrients", []),
+            "recompute": bool(report.entries.attrs.get("recompute", False)),
+        },
+        "period": report.period,
+        "accounting": {
+            "rows": acc.rows,
+            "used": acc.used,
+            "flagged": acc.flagged,
+            "rejected": acc.rejected,
+            "by_status": acc.by_status,
+        },
+        "nutrients": nutrients,
+        "days": days,
+        "gaps": gaps,
+        "top_foods": top,
+        "rows": rows_json(report.entries),
+        "notes": list(report.notes),
+        "advice": [{"topic": t, "text": s} for t, s in ADVICE],
+    }
+    if suggestions is not None:
+        out["suggestions"] = suggestions
+    return out
+
+
+def profile_json(report: GapReport) -> dict:
+    p = report.profile
+    return {
+        "person": p.person,
+        "age": p.age,
+        "sex": p.sex,
+        "pregnant": p.pregnant,
+        "lactating": p.lactating,
+        "energy_target_kcal": report.targets.energy.kcal,
+        "energy_method": report.targets.energy.method,
+    }
+
+
+def rows_json(entries: pd.DataFrame) -> list[dict]:
+    """Every row that was not used: flagged and rejected rows with their reasons."""
+    rows = entries[entries["status"].ne("matched")]
+    return [
+        {
+            "source_row": int(r.source_row),
+            "date": _clean(r.date) if pd.notna(r.date) else None,
+            "food_text": r.food_text,
+            "amount_text": r.amount_text,
+            "status": r.status,
+            "food_id": r.food_id or None,
+            "reason": r.reason,
+        }
+        for r in rows.itertuples()
+    ]
+
+
+# --- terminal ----------------------------------------------------------------------------
+
+
+def render_report(report: GapReport, suggestions_text: str | None = None) -> str:
+    """The analysis as the terminal report."""
+    out = [f"planner analysis: {report.describe()}", _accounting_line(report), ""]
+    out += _summary_table(report)
+    out += ["", *_gaps_section(report)]
+    out += _top_foods_section(report)
+    out += _review_section(report)
+    if suggestions_text:
+        out += ["", suggestions_text]
+    out += ["", *_notes_section(report)]
+    out += ["", *_advice_section()]
+    out += ["", wrap(NOT_MEDICAL_ADVICE)]
+    return "\n".join(out)
+
+
+def _accounting_line(report: GapReport) -> str:
+    a = report.accounting
+    attrs = report.entries.attrs
+    return wrap(
+        f"Diary: {attrs.get('path', 'diary')} ({attrs.get('label', 'diary')}), {a.rows:,} rows: "
+        f"{a.used:,} used, {a.flagged:,} flagged for review, {a.rejected:,} rejected."
+    )
+
+
+def _percent(value) -> str:
+    return (
+        "—"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else f"{value:.0f}%"
+    )
+
+
+def _summary_table(report: GapReport) -> list[str]:
+    rows = []
+    any_lower = any_supp = False
+    for nid, r in report.nutrients.iterrows():
+        lower = bool(r["lower_bound"]) and r["status"] != "not_in_export"
+        any_lower |= lower
+        mean = fmt_number(r["mean_intake"])
+        if lower and mean != "—":
+            mean = "≥" + mean
+        ul = fmt_number(r["ul"])
+        if r["ul_covers"] == "supplements_only":
+            ul += "*"
+            any_supp = True
+        elif nid == "sodium_mg" and ul != "—":
+            ul += "†"
+        days_short = f"{int(r['days_below'])}/{int(r['days'])}" if r["days"] else "—"
+        complete = "—" if r["status"] == "not_in_export" else _percent(100 * r["completeness"])
+        rows.append(
+            [
+                r["name"],
+                mean,
+                r["unit"],
+                fmt_number(r["target"]),
+                KIND_WORDS.get(r["kind"], r["kind"]),
+                _percent(r["percent_of_target"]),
+                ul,
+                STATUS_WORDS.get(r["status"], r["status"]),
+                days_short,
+                complete,
+            ]
+        )
+    headers = [
+        "nutrient", "mean/day", "unit", "target", "kind", "of target", "UL", "status",
+        "days short", "data",
+    ]  # fmt: skip
+    lines = ["Your average day against your targets", ""]
+    lines.append(table(rows, headers, right=[1, 3, 5, 6, 8, 9]))
+    lines.append("")
+    if any_lower:
+        lines.append(
+            wrap(
+                "≥: a lower bound; some entries have no value for this nutrient ('data' is "
+                "the share of entries with a value), so the true intake may be higher."
+            )
+        )
+    if any_supp:
+        lines.append("*: this UL covers supplements and medicines only, not food.")
+    if "sodium_mg" in report.nutrients.index:
+        lines.append(
+            "†: sodium has no UL; the ceiling shown is the chronic-disease risk reduction "
+            "intake (CDRR)."
+        )
+    return lines
+
+
+def _gaps_section(report: GapReport) -> list[str]:
+    gaps = report.gaps
+    if gaps.empty:
+        missing = report.nutrients[report.nutrients["status"].eq("not_in_export")]
+        lines = ["Gaps: none. Your average day meets every target planner checks."]
+        if not missing.empty:
+            names = ", ".join(missing["name"])
+            lines.append(wrap(f"Not in this export, so not checked: {names}."))
+        return lines
+    lines = ["Gaps, largest first"]
+    for i, g in enumerate(gaps.itertuples(), start=1):
+        days = report.nutrients.loc[g.nutrient, "days"]
+        line = (
+            f"{i:>2}. {g.name}: {fmt_number(g.mean_intake)} of {fmt_number(g.target)} {g.unit} "
+            f"a day ({g.percent_of_target:.0f}%), short on {g.days_below} of {days} days"
+        )
+        lines.append(line)
+        if g.maybe_data_gap:
+            lines.append(
+                wrap(
+                    f"a lower bound: {1 - g.completeness:.0%} of entries have no value, so "
+                    "part of this gap may be missing data rather than missing food",
+                    indent="    ",
+                )
+            )
+    not_in = report.nutrients[report.nutrients["status"].eq("not_in_export")]
+    if not not_in.empty:
+        lines.append(wrap(f"Not in this export, so not checked: {', '.join(not_in['name'])}."))
+    return lines
+
+
+def _top_foods_section(report: GapReport) -> list[str]:
+    if report.gaps.empty or report.top_foods.empty:
+        return []
+    lines = ["", "Where your gap nutrients come from now (over the whole period)"]
+    for g in report.gaps.itertuples():
+        foods = report.top_foods[report.top_foods["nutrient"].eq(g.nutrient)]
+        if foods.empty:
+            lines.append(f"  {g.name}: no food with a known value")
+            continue
+        parts = [f"{clip(f.food, 38)} {f.share:.0%}" for f in foods.itertuples()]
+        lines.append(wrap(f"{g.name}: " + "; ".join(parts), indent="  ", hang="    "))
+    return lines
+
+
+def _review_section(report: GapReport, limit: int = 10) -> list[str]:
+    rows = report.entries[report.entries["status"].ne("matched")]
+    if rows.empty:
+        return []
+    lines = ["", f"Rows to review ({len(rows):,}): not counted in the totals above"]
+    shown = [
+        [r.source_row, clip(r.food_text, 30), clip(r.amount_text, 14), r.status,
+         clip(r.reason, 60)]
+        for r in rows.head(limit).itertuples()
+    ]  # fmt: skip
+    lines.append(table(shown, ["row", "food", "amount", "status", "reason"], right=[0]))
+    if len(rows) > limit:
+        lines.append(f"... and {len(rows) - limit:,} more (all of them in --out-dir or --json)")
+    lines.append(
+        wrap(
+            "Fix a food match with --map FILE (a CSV of food_text,food_id; find ids with "
+            "'planner foods search')."
+        )
+    )
+    return lines
+
+
+def _notes_section(report: GapReport) -> list[str]:
+    return [wrap(f"Note: {note}") for note in report.notes]
+
+
+def _advice_section() -> list[str]:
+    lines = ["Beyond food"]
+    for topic, text in ADVICE:
+        lines.append(wrap(f"- {topic}: {text}", hang="  "))
+    return lines
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def summary_frame(reports: dict[str, GapReport]) -> pd.DataFrame:
+    """One row per person and nutrient over the period, as written to ``summary.csv``."""
+    frames = []
+    for person, report in reports.items():
+        frame = report.nutrients.reset_index().rename(columns={"nutrient": "id"})
+        frame.insert(0, "person", person)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def daily_frame(reports: dict[str, GapReport]) -> pd.DataFrame:
+    """One row per person, day and nutrient, as written to ``daily.csv``."""
+    frames = []
+    for person, report in reports.items():
+        frame = report.days.copy()
+        frame.insert(0, "person", person)
+        frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,536 @@
+"""Suggest the fewest of the article's foods, in household portions, that close the gaps.
+
+Two answers, from the same candidates (:func:`planner.candidates.candidate_foods`):
+
+1. :func:`rank_foods`: per gap nutrient, the candidates ranked by how much of the gap one
+   typical portion closes, with the amount per portion and per 100 kcal and the other
+   gaps the same portion helps.
+2. :func:`suggest_addon`: one small set of foods, in half-portion steps, that together
+   close every gap of the average day, or as much of them as possible. It is a
+   mixed-integer program (:func:`planner.optimize.optimize_diet`, HiGHS), solved
+   lexicographically: first the least unclosed share of the gaps, then the fewest
+   foods, then the least added energy. Hard limits: at most ``max_foods`` foods, at most
+   two portions of each, added energy within ``kcal_room``, and no nutrient pushed past
+   a UL that applies to food on any day of the diary.
+
+Where a gap stays open, :func:`suggest_addon` finds out why by solving again with one
+limit lifted at a time (the restrictions, the energy room, the number of foods).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from planner import nutrients as registry
+from planner.analysis import GapReport
+from planner.candidates import (
+    POTASSIUM_DENSE_MG,
+    Restrictions,
+    candidate_foods,
+    portion_nutrients,
+)
+from planner.foods import FAMILY_NAMES, portion_label
+from planner.optimize import optimize_diet
+
+STEPS_PER_PORTION = 2  # half-portion steps
+MAX_PORTIONS = 2
+MIN_KCAL_ROOM = 300.0  # the least energy allowance, even when the diary already meets energy
+DEFAULT_MAX_FOODS = 4
+HELPS_SHARE = 0.10  # a portion "helps" another gap when it closes at least 10% of it
+SHORTFALL_TOLERANCE = 1e-6
+
+
+@dataclass
+class AddonResult:
+    """The combined add-on.
+
+    Attributes
+    ----------
+    foods : pandas.DataFrame
+        One row per suggested food: ``food_id``, ``description``, ``family``,
+        ``portions``, ``measure`` (household text), ``grams`` and one column per nutrient
+        (what the food adds).
+    closes : pandas.DataFrame
+        Per gap nutrient: ``before``, ``added``, ``after``, ``target``, ``closed``,
+        ``remaining`` and ``reason`` (why it stays open, if it does).
+    kcal_room : float
+    status : str
+        The solver's status.
+    notes : list of str
+    """
+
+    foods: pd.DataFrame
+    closes: pd.DataFrame
+    kcal_room: float
+    status: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def no_gaps(self) -> bool:
+        return self.closes.empty
+
+
+def gap_targets(report: GapReport, kidney_disease: bool = False) -> pd.DataFrame:
+    """The gaps the suggestions aim at: nutrient, shortfall, target, mean intake.
+
+    With ``kidney_disease`` potassium is never a goal.
+    """
+    gaps = report.gaps
+    if kidney_disease:
+        gaps = gaps[gaps["nutrient"].ne("potassium_mg")]
+    return gaps.set_index("nutrient")[["name", "unit", "mean_intake", "target", "shortfall"]]
+
+
+def rank_foods(
+    report: GapReport,
+    restrictions: Restrictions | None = None,
+    limit: int = 5,
+) -> pd.DataFrame:
+    """Per gap nutrient, the candidates ranked by how much of the gap one portion closes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``nutrient``, ``rank``, ``food_id``, ``description``, ``family``, ``portion``
+        (household text), ``grams``, ``per_portion``, ``share_of_gap``, ``per_100_kcal``,
+        ``also_helps`` (other gap nutrient ids, by share closed).
+    """
+    restrictions = restrictions or Restrictions()
+    goals = gap_targets(report, restrictions.kidney_disease)
+    if goals.empty:
+        return _empty_ranked()
+    candidates = candidate_foods(restrictions)
+    frames = []
+    for nid, goal in goals.iterrows():
+        amount = candidates[nid]
+        share = amount / goal.shortfall
+        order = share.sort_values(ascending=False, kind="stable")
+        order = order[order > 0].head(limit)
+        rows = []
+        for rank, idx in enumerate(order.index, start=1):
+            food = candidates.loc[idx]
+            others = {
+                other: food[other] / g.shortfall
+                for other, g in goals.iterrows()
+                if other != nid and food[other] / g.shortfall >= HELPS_SHARE
+            }
+            kcal = food["energy_kcal"]
+            rows.append(
+                {
+                    "nutrient": nid,
+                    "rank": rank,
+                    "food_id": food["food_id"],
+                    "name": food["name"],
+                    "description": food["description"],
+                    "family": food["family"],
+                    "portion": portion_label(food["portion_amount"], food["portion_measure"]),
+                    "grams": food["portion_grams"],
+                    "per_portion": food[nid],
+                    "share_of_gap": share[idx],
+                    "per_100_kcal": 100.0 * food[nid] / kcal if kcal > 0 else math.nan,
+                    "also_helps": tuple(sorted(others, key=others.get, reverse=True)),
+                }
+            )
+        frames.append(pd.DataFrame(rows))
+    return pd.concat(frames, ignore_index=True) if frames else _empty_ranked()
+
+
+def _empty_ranked() -> pd.DataFrame:
+    columns = [
+        "nutrient", "rank", "food_id", "name", "description", "family", "portion", "grams",
+        "per_portion", "share_of_gap", "per_100_kcal", "also_helps",
+    ]  # fmt: skip
+    return pd.DataFrame(columns=columns)
+
+
+def default_kcal_room(report: GapReport) -> float:
+    """What the energy target leaves free on the average day, at least 300 kcal."""
+    mean = report.nutrients.loc["energy_kcal", "mean_intake"]
+    target = report.targets.energy.kcal
+    free = target - mean if not math.isnan(mean) else 0.0
+    return max(MIN_KCAL_ROOM, round(free))
+
+
+def ul_room(report: GapReport) -> dict[str, float]:
+    """Per nutrient with a UL that applies to food: how much can be added on every day.
+
+    The room is the UL minus the highest daily intake in the diary (never below zero), so
+    the add-on cannot push any day past the limit. Sodium has no UL (its CDRR is a
+    chronic-disease threshold, not a toxicity limit), so it is reported, not limited here.
+    """
+    rooms = {}
+    for nid, row in report.nutrients.iterrows():
+        if nid == "sodium_mg" or not row["ul_applies"] or math.isnan(row["ul"]):
+            continue
+        ul_nutrient = report.targets.table.loc[nid, "ul_nutrient"]
+        daily = report.days.loc[report.days["nutrient"].eq(nid), "ul_intake"]
+        worst = float(daily.max()) if daily.notna().any() else 0.0
+        rooms[ul_nutrient] = max(0.0, float(row["ul"]) - worst)
+    return rooms
+
+
+def suggest_addon(
+    report: GapReport,
+    restrictions: Restrictions | None = None,
+    max_foods: int = DEFAULT_MAX_FOODS,
+    kcal_room: float | None = None,
+    explain: bool = True,
+) -> AddonResult:
+    """The fewest foods, in half-portion steps, that close the average day's gaps.
+
+    Parameters
+    ----------
+    report : GapReport
+    restrictions : Restrictions
+    max_foods : int
+        At most this many different foods.
+    kcal_room : float [kcal], optional
+        The most energy the add-on may add; default :func:`default_kcal_room`.
+    explain : bool
+        For gaps left open, solve again with one limit lifted at a time to say why.
+
+    Returns
+    -------
+    AddonResult
+    """
+    restrictions = restrictions or Restrictions()
+    goals = gap_targets(report, restrictions.kidney_disease)
+    room = float(kcal_room) if kcal_room is not None else default_kcal_room(report)
+    notes = _notes(report, restrictions)
+    if goals.empty:
+        return AddonResult(_no_foods(), _no_closes(), room, "no_gaps", notes)
+    candidates = candidate_foods(restrictions)
+    solution = _solve(candidates, goals, report, room, max_foods)
+    chosen = solution.used() if solution.ok else pd.Series(dtype=float)
+    foods = _addon_table(candidates, chosen)
+    closes = _closes(goals, foods)
+    if explain and not closes["closed"].all():
+        closes["reason"] = _reasons(closes, report, restrictions, room, max_foods, foods)
+    return AddonResult(foods, closes, room, solution.status, notes)
+
+
+def _step_table(candidates: pd.DataFrame) -> pd.DataFrame:
+    """Nutrients per half portion (the unit the optimiser counts in)."""
+    ids = list(registry.ids())
+    return candidates[ids] / STEPS_PER_PORTION
+
+
+def _solve(candidates, goals, report, room, max_foods, with_limits=True, lexicographic=True):
+    steps = _step_table(candidates)
+    limits = _step_table_limits(candidates)
+    upper_cols = {}
+    table = steps.copy()
+    rooms = ul_room(report) if with_limits else {}
+    for nid, value in rooms.items():
+        column = f"ul::{nid}"
+        table[column] = limits[nid]
+        upper_cols[column] = value
+    lower = {nid: float(g.shortfall) for nid, g in goals.iterrows()}
+    max_steps = STEPS_PER_PORTION * MAX_PORTIONS
+    common = dict(
+        lower=lower,
+        upper={"energy_kcal": room, **upper_cols},
+        amount_max=float(max_steps),
+        integer=True,
+        soft_lower={nid: 1.0 for nid in lower},
+        max_items=max_foods,
+    )
+    first = optimize_diet(table, **common)
+    if not first.ok or not lexicographic:
+        return first
+    # Keep the least unclosed share of the gaps, then use the fewest foods, then add the
+    # least energy (each solve keeps the optimum of the ones before it).
+    cap = first.objective * (1 + 1e-6) + 1e-6
+    second = optimize_diet(table, **common, select_cost=1.0, shortfall_cap=cap)
+    best = second if second.ok else first
+    count = int((best.amounts > 0).sum())
+    third = optimize_diet(
+        table,
+        **{**common, "max_items": count},
+        cost=table["energy_kcal"],
+        shortfall_cap=cap,
+    )
+    return third if third.ok else best
+
+
+def _step_table_limits(candidates: pd.DataFrame) -> pd.DataFrame:
+    values = portion_nutrients(candidates, for_limits=True)
+    values.index = candidates.index
+    ul_cols = {nid: values[nid] / STEPS_PER_PORTION for nid in registry.ids()}
+    return pd.DataFrame(ul_cols)
+
+
+def _addon_table(candidates: pd.DataFrame, chosen: pd.Series) -> pd.DataFrame:
+    if chosen.empty:
+        return _no_foods()
+    ids = list(registry.ids())
+    rows = []
+    for idx, steps in chosen.items():
+        food = candidates.loc[idx]
+        portions = steps / STEPS_PER_PORTION
+        rows.append(
+            {
+                "food_id": food["food_id"],
+                "name": food["name"],
+                "description": food["description"],
+                "family": food["family"],
+                "portions": portions,
+                "measure": portion_label(
+                    food["portion_amount"] * portions, food["portion_measure"]
+                ),
+                "grams": food["portion_grams"] * portions,
+                **{nid: food[nid] * portions for nid in ids},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _no_foods() -> pd.DataFrame:
+    columns = ["food_id", "name", "description", "family", "portions", "measure", "grams"]
+    return pd.DataFrame(columns=[*columns, *registry.ids()])
+
+
+def _no_closes() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=["name", "unit", "before", "added", "after", "target", "closed", "remaining",
+                 "reason"]
+    )  # fmt: skip
+
+
+def _closes(goals: pd.DataFrame, foods: pd.DataFrame) -> pd.DataFrame:
+    added = foods[list(goals.index)].sum() if not foods.empty else pd.Series(0.0, goals.index)
+    frame = pd.DataFrame(
+        {
+            "name": goals["name"],
+            "unit": goals["unit"],
+            "before": goals["mean_intake"],
+            "added": added.reindex(goals.index).fillna(0.0),
+            "target": goals["target"],
+        }
+    )
+    frame["after"] = frame["before"] + frame["added"]
+    frame["remaining"] = (frame["target"] - frame["after"]).clip(lower=0.0)
+    frame["closed"] = frame["remaining"] <= SHORTFALL_TOLERANCE * frame["target"]
+    frame["reason"] = ""
+    return frame
+
+
+# --- why a gap stays open ----------------------------------------------------------------
+
+VITAMIN_D_SOURCES = (
+    "Vitamin D is hard to get from unfortified food. The foods that supply it are fatty "
+    "fish (salmon, trout, sardines, mackerel, herring) and fortified foods (milk, soy or "
+    "almond drinks, orange juice and breakfast cereals with added vitamin D); skin also "
+    "makes it in sunlight. Whether a supplement makes sense is a question for a health "
+    "professional."
+)
+SUPPLEMENT_NOTE = (
+    "planner suggests food only. Whether a supplement would help is a question for a "
+    "doctor or pharmacist: too much can do harm and some interact with medicines."
+)
+
+
+def _notes(report: GapReport, restrictions: Restrictions) -> list[str]:
+    notes = []
+    if restrictions.kidney_disease:
+        notes.append(
+            "Kidney disease: planner does not aim at potassium and leaves out every food "
+            f"with more than {POTASSIUM_DENSE_MG:g} mg of potassium per portion. Follow your "
+            "doctor's or renal dietitian's advice on potassium (and on phosphorus and "
+            "protein) before acting on any of this."
+        )
+    if restrictions.on_diuretics:
+        notes.append(
+            "Diuretics: these medicines change how the body keeps potassium, magnesium, "
+            "calcium and sodium (some lower potassium, others raise it). Talk to your "
+            "prescriber before changing how much of these you eat."
+        )
+    notes.append(SUPPLEMENT_NOTE)
+    return notes
+
+
+def _reasons(closes, report, restrictions, room, max_foods, foods) -> pd.Series:
+    """For each gap left open, which single limit, lifted, would let food close it."""
+    open_ = closes.index[~closes["closed"]]
+    goals = gap_targets(report, restrictions.kidney_disease)
+    trials = []
+    free = Restrictions(kidney_disease=restrictions.kidney_disease)
+    if free != replace(restrictions, on_diuretics=False, include=()):
+        trials.append(("restrictions", candidate_foods(free), room, max_foods, True))
+    candidates = candidate_foods(restrictions)
+    trials.append(("energy", candidates, max(room * 4, 3000.0), max_foods, True))
+    trials.append(("foods", candidates, room, max(max_foods, 8), True))
+    trials.append(("ul", candidates, room, max_foods, False))
+    closable = {}
+    for name, table, kcal, count, limits in trials:
+        sol = _solve(table, goals, report, kcal, count, with_limits=limits, lexicographic=False)
+        if sol.ok:
+            after = _closes(goals, _addon_table(table, sol.used()))
+            closable[name] = (set(after.index[after["closed"]]), table, sol)
+    reasons = {}
+    for nid in closes.index:
+        if nid not in open_:
+            reasons[nid] = ""
+            continue
+        reasons[nid] = _reason_for(nid, closes.loc[nid], closable, restrictions, room, max_foods)
+    return pd.Series(reasons)
+
+
+def _reason_for(nid, row, closable, restrictions, room, max_foods) -> str:
+    parts = []
+    if "restrictions" in closable and nid in closable["restrictions"][0]:
+        _, table, sol = closable["restrictions"]
+        allowed = candidate_foods(restrictions).index
+        outside = [i for i in sol.used().index if i not in allowed]
+        names = ", ".join(
+            f"{table.loc[i, 'name']} ({FAMILY_NAMES.get(table.loc[i, 'family'], '')})"
+            for i in outside
+        )
+        parts.append(
+            f"your restrictions ({restrictions.describe()}) rule out the foods that would "
+            f"close it" + (f": {names}" if names else "")
+        )
+    if "energy" in closable and nid in closable["energy"][0]:
+        parts.append(f"closing it would take more than the {room:,.0f} kcal of room allowed")
+    if "foods" in closable and nid in closable["foods"][0]:
+        parts.append(f"closing it would take more than {max_foods} foods")
+    if "ul" in closable and nid in closable["ul"][0]:
+        parts.append("more of the foods that supply it would push another nutrient past its UL")
+    if not parts:
+        parts.append(
+            "the allowed foods cannot supply it within two portions each"
+            if nid != "vitamin_d_ug"
+            else "the allowed foods cannot supply enough of it within two portions each"
+        )
+    text = "; ".join(parts)
+    if nid == "vitamin_d_ug":
+        text += ". " + VITAMIN_D_SOURCES
+    return text
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+def suggestions_json(ranked: pd.DataFrame, addon: AddonResult) -> dict:
+    """The suggestions as JSON: ``ranked`` per gap nutrient and the combined ``addon``."""
+    from planner.report import _round
+
+    by_nutrient: dict[str, list] = {}
+    for r in ranked.itertuples():
+        by_nutrient.setdefault(r.nutrient, []).append(
+            {
+                "rank": int(r.rank),
+                "id": r.food_id,
+                "name": r.name,
+                "description": r.description,
+                "family": r.family,
+                "portion": r.portion,
+                "grams": _round(r.grams),
+                "per_portion": _round(r.per_portion),
+                "share_of_gap": _round(r.share_of_gap, 3),
+                "per_100_kcal": _round(r.per_100_kcal),
+                "also_helps": list(r.also_helps),
+            }
+        )
+    ids = list(registry.ids())
+    foods = [
+        {
+            "id": f["food_id"],
+            "name": f["name"],
+            "description": f["description"],
+            "family": f["family"],
+            "portions": _round(f["portions"], 2),
+            "measure": f["measure"],
+            "grams": _round(f["grams"], 1),
+            "adds": {nid: _round(f[nid]) for nid in ids},
+        }
+        for _, f in addon.foods.iterrows()
+    ]
+    closes = {
+        nid: {
+            "before": _round(c["before"]),
+            "added": _round(c["added"]),
+            "after": _round(c["after"]),
+            "target": _round(c["target"]),
+            "closed": bool(c["closed"]),
+            "remaining": _round(c["remaining"]),
+            "reason": c["reason"] or None,
+        }
+        for nid, c in addon.closes.iterrows()
+    }
+    return {
+        "ranked": by_nutrient,
+        "addon": {
+            "status": addon.status,
+            "kcal_room": _round(addon.kcal_room),
+            "added_kcal": _round(
+                float(addon.foods["energy_kcal"].sum()) if len(addon.foods) else 0.0
+            ),
+            "foods": foods,
+            "closes": {k: v for k, v in closes.items() if v["closed"]},
+            "remaining": {k: v for k, v in closes.items() if not v["closed"]},
+            "notes": addon.notes,
+        },
+    }
+
+
+def render_suggestions(ranked: pd.DataFrame, addon: AddonResult, report: GapReport) -> str:
+    """The suggestions as text for the terminal."""
+    from planner.render import clip, fmt_number, table, wrap
+
+    lines = ["Foods that would close the gaps"]
+    if addon.no_gaps:
+        lines.append("No gaps to close: no foods to add.")
+        lines += ["", *[wrap(f"Note: {n}") for n in addon.notes]]
+        return "\n".join(lines)
+    if addon.foods.empty:
+        lines.append(wrap("No food from the allowed candidates helps within the limits."))
+    else:
+        kcal = addon.foods["energy_kcal"].sum()
+        lines.append(
+            wrap(
+                f"Add these {len(addon.foods)} food(s) to an average day ({kcal:,.0f} kcal "
+                f"of the {addon.kcal_room:,.0f} kcal allowed):"
+            )
+        )
+        rows = [
+            [
+                f["measure"],
+                clip(f["name"], 52),
+                f"{f['grams']:.0f} g",
+                f"{f['energy_kcal']:.0f}",
+            ]
+            for _, f in addon.foods.iterrows()
+        ]
+        lines.append(table(rows, ["portion", "food", "weight", "kcal"], right=[2, 3]))
+    lines += ["", "What the add-on does to each gap"]
+    rows = []
+    for _, c in addon.closes.iterrows():
+        rows.append(
+            [
+                c["name"],
+                f"{fmt_number(c['before'])} → {fmt_number(c['after'])} {c['unit']}",
+                fmt_number(c["target"]),
+                "closed" if c["closed"] else f"open: {fmt_number(c['remaining'])} short",
+            ]
+        )
+    lines.append(table(rows, ["nutrient", "before → after", "target", "result"], right=[2]))
+    for _, c in addon.closes.iterrows():
+        if not c["closed"] and c["reason"]:
+            lines.append(wrap(f"{c['name']} stays open: {c['reason']}", hang="  "))
+    if not ranked.empty:
+        lines += ["", "Best single foods per gap (one typical portion)"]
+        for nid, grp in ranked.groupby("nutrient", sort=False):
+            name = report.nutrients.loc[nid, "name"]
+            unit = report.nutrients.loc[nid, "unit"]
+            parts = [
+                f"{r.portion} {r.name}: {fmt_number(r.per_portion)} {unit} "
+                + ("(closes it)" if r.share_of_gap >= 1 else f"({r.share_of_gap:.0%} of the gap)")
+                for r in grp.head(3).itertuples()
+            ]
+            lines.append(wrap(f"{name}: " + "; ".join(parts), indent="  ", hang="    "))
+    lines += ["", *[wrap(f"Note: {n}") for n in addon.notes]]
+    return "\n".join(lines)
