@@ -53,6 +53,10 @@ UNIT_ALIASES = {
     "quart": "quart", "quarts": "quart", "qt": "quart",
 }  # fmt: skip
 # Words that mean "one of the food itself": resolved to its medium (or single) portion.
+VULGAR_FRACTIONS = {
+    "½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅛": "1/8", "⅜": "3/8",
+    "⅝": "5/8", "⅞": "7/8", "⅕": "1/5",
+}  # fmt: skip
 COUNT_WORDS = {"", "each", "ea", "whole", "item", "items", "piece", "pieces", "pc", "pcs", "x"}
 COUNT_MEASURES = ("medium", "each", "whole", "item", "piece", "fruit", "unit")
 
@@ -148,13 +152,18 @@ def parse_amount(text: str, unit: str | None = None) -> Amount:
     Amount(quantity=1.0, unit='cup, shredded', kind='volume')
     >>> parse_amount('2.00 medium (2-2/3" dia)')
     Amount(quantity=2.0, unit='medium (2-2/3" dia)', kind='measure')
+    >>> parse_amount("1½ cups").quantity
+    1.5
     >>> parse_amount("3", "oz")
     Amount(quantity=3.0, unit='oz', kind='mass')
     """
     raw = str(text)
     if unit is not None and str(unit).strip():
         raw = f"{raw} {unit}"
-    cleaned = raw.replace("\u00a0", " ").strip()
+    cleaned = raw.replace("\u00a0", " ")
+    for glyph, fraction in VULGAR_FRACTIONS.items():  # "1½ cups" -> "1 1/2 cups"
+        cleaned = cleaned.replace(glyph, f" {fraction}")
+    cleaned = cleaned.strip()
     if cleaned.startswith("-"):
         raise AmountError(raw.strip(), "a negative amount cannot be eaten")
     match = _AMOUNT.match(cleaned)

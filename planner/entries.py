@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
-from planner.amounts import AmountError, Grams, parse_amount, to_grams
+from planner.amounts import AmountError, parse_amount, to_grams
 from planner.foods import load_foods, load_portions
 from planner.matching import CONFIDENT, FoodMatcher, Match
 
@@ -219,33 +219,39 @@ def _apply_matches(out, texts: pd.Series, matches: dict[str, Match], given: pd.S
 
 
 def _apply_amounts(out: pd.DataFrame, live: pd.Series) -> None:
-    """Parse amounts and convert them to grams, once per distinct (food, amount)."""
+    """Parse every amount, and convert it to grams once per distinct (food, amount).
+
+    Every live row's amount is parsed, matched food or not, so a negative amount is
+    rejected whatever the food.
+    """
     portions = _portion_lists()
+    texts = out["amount_text"].where(live, None)
+    parsed = {t: _parse(t) for t in pd.unique(texts.dropna())}
     pairs = out.loc[live & out["food_id"].ne(""), ["food_id", "amount_text"]].drop_duplicates()
-    parsed: dict[str, object] = {}
-    results = {}
+    converted = {}
     for food_id, text in pairs.itertuples(index=False):
-        if text not in parsed:
-            parsed[text] = _parse(text)
         amount = parsed[text]
-        if isinstance(amount, str):
-            results[(food_id, text)] = (math.nan, math.nan, "", amount)
+        if not isinstance(amount, str):
+            food = foods_description(food_id)
+            converted[(food_id, text)] = to_grams(amount, portions.get(food_id, _NO_PORTIONS), food)
+    quantity, grams, unit, note = [], [], [], []
+    for food_id, text, alive in zip(out["food_id"], out["amount_text"], live, strict=True):
+        amount = parsed.get(text) if alive else None
+        if amount is None or isinstance(amount, str):
+            quantity.append(math.nan)
+            grams.append(math.nan)
+            unit.append("")
+            note.append(amount or "")
             continue
-        food = foods_description(food_id)
-        grams = to_grams(amount, portions.get(food_id, _NO_PORTIONS), food)
-        results[(food_id, text)] = (amount.quantity, grams.grams, amount.unit, _grams_note(grams))
-    keys = list(zip(out["food_id"], out["amount_text"], strict=True))
-    hit = [results.get(k) for k in keys]
-    mask = np.array([h is not None for h in hit])
-    if mask.any():
-        cols = list(zip(*[h for h in hit if h is not None], strict=True))
-        out.loc[mask, "quantity"] = np.array(cols[0], dtype=float)
-        out.loc[mask, "grams"] = np.array(cols[1], dtype=float)
-        out.loc[mask, "unit"] = list(cols[2])
-        out.loc[mask, "amount_note"] = list(cols[3])
-    if "amount_note" not in out:
-        out["amount_note"] = ""
-    out["amount_note"] = out["amount_note"].fillna("")
+        result = converted.get((food_id, text))
+        quantity.append(amount.quantity)
+        unit.append(amount.unit)
+        grams.append(result.grams if result is not None else math.nan)
+        note.append(result.note if result is not None else "")
+    out["quantity"] = np.array(quantity, dtype=float)
+    out["grams"] = np.array(grams, dtype=float)
+    out["unit"] = unit
+    out["amount_note"] = note
 
 
 def foods_description(food_id: str) -> str:
@@ -261,10 +267,6 @@ def _parse(text: str):
         return parse_amount(text)
     except AmountError as exc:
         return str(exc)
-
-
-def _grams_note(grams: Grams) -> str:
-    return grams.note
 
 
 def _set_status(out, live, has_export, table_ok, filled) -> None:
@@ -298,7 +300,7 @@ def _set_status(out, live, has_export, table_ok, filled) -> None:
     out["status"] = status
     out["source"] = source
     out["reason"] = reason
-    out.drop(columns=["match_note", "amount_note"], inplace=True)
+    del out["match_note"], out["amount_note"]
 
 
 def _reason(status, source, prior, match_note, amount_note, grams, has_food) -> str:
