@@ -336,10 +336,11 @@ def _top_foods(used: pd.DataFrame, n: int = TOP_FOODS) -> pd.DataFrame:
     if used.empty:
         return _no_top()
     ids = _scored()
-    food = used["description"].where(used["description"].ne(""), used["food_text"])
     key = used["food_id"].where(used["food_id"].ne(""), "text:" + used["food_text"])
     sums = used[ids].groupby(key).sum(min_count=1)
-    names = food.groupby(key).first()
+    # Name each food as the person wrote it most often: "2% milk", not USDA's long name.
+    text = used["food_text"].where(used["food_text"].ne(""), used["description"])
+    names = text.groupby(key).agg(lambda s: s.value_counts().index[0])
     frames = []
     for nid in ids:
         column = sums[nid].dropna()

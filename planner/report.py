@@ -322,6 +322,14 @@ def _gaps_section(report: GapReport) -> list[str]:
             lines.append(wrap(f"Not in this export, so not checked: {names}."))
         return lines
     lines = ["Gaps, largest first"]
+    counted = _counted_share(report)
+    if counted < 1:
+        lines.append(
+            wrap(
+                f"Every total is a lower bound: {1 - counted:.0%} of the entries could not be "
+                "counted (see 'Rows to review'), so part of each gap may be missing data."
+            )
+        )
     for i, g in enumerate(gaps.itertuples(), start=1):
         days = report.nutrients.loc[g.nutrient, "days"]
         line = (
@@ -329,11 +337,12 @@ def _gaps_section(report: GapReport) -> list[str]:
             f"a day ({g.percent_of_target:.0f}%), short on {g.days_below} of {days} days"
         )
         lines.append(line)
-        if g.maybe_data_gap:
+        unknown = counted - g.completeness  # counted entries whose food has no value
+        if unknown > 0.005:
             lines.append(
                 wrap(
-                    f"a lower bound: {1 - g.completeness:.0%} of entries have no value, so "
-                    "part of this gap may be missing data rather than missing food",
+                    f"{unknown:.0%} of the entries are foods with no {g.name} value in the "
+                    "food data: this total is a lower bound",
                     indent="    ",
                 )
             )
@@ -341,6 +350,12 @@ def _gaps_section(report: GapReport) -> list[str]:
     if not not_in.empty:
         lines.append(wrap(f"Not in this export, so not checked: {', '.join(not_in['name'])}."))
     return lines
+
+
+def _counted_share(report: GapReport) -> float:
+    """The share of the (non-rejected) entries that were counted in the totals."""
+    a = report.accounting
+    return a.used / (a.used + a.flagged) if a.used + a.flagged else 1.0
 
 
 def _top_foods_section(report: GapReport) -> list[str]:
