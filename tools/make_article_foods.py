@@ -45,6 +45,7 @@ MEALS = ("breakfast", "lunch", "dinner", "snack")
 TAGS = ("vegan", "vegetarian", "dairy", "nuts", "fish", "gluten")
 HEADER = (
     "food_id",
+    "name",
     "family",
     "portion_seq",
     "portion_amount",
@@ -76,7 +77,10 @@ FISH = ("fish",)
 
 
 class Choice(NamedTuple):
-    """One curated food: SR28 number, family, portion ``seq``, meals and diet tags."""
+    """One curated food: SR28 number, family, portion ``seq``, meals and diet tags.
+
+    Its short display name is in ``NAMES``.
+    """
 
     food_id: str
     family: str
@@ -188,6 +192,96 @@ CHOICES: tuple[Choice, ...] = (
 )
 
 
+# Short names people use, for suggestions and meal plans (USDA descriptions are long).
+NAMES = {
+    "11457": "raw spinach",
+    "11458": "cooked spinach",
+    "11233": "raw kale",
+    "11234": "cooked kale",
+    "11162": "cooked collard greens",
+    "11148": "cooked Swiss chard",
+    "11087": "cooked beet greens",
+    "11569": "cooked turnip greens",
+    "11271": "cooked mustard greens",
+    "11117": "cooked bok choy",
+    "11251": "romaine lettuce",
+    "12061": "almonds",
+    "12085": "cashews, dry roasted",
+    "12155": "walnuts",
+    "12152": "pistachios, dry roasted",
+    "12120": "hazelnuts",
+    "12142": "pecans",
+    "16390": "peanuts, dry roasted",
+    "16398": "peanut butter",
+    "12195": "almond butter",
+    "12014": "pumpkin seeds",
+    "12037": "sunflower seeds, dry roasted",
+    "12006": "chia seeds",
+    "12220": "ground flaxseed",
+    "12023": "sesame seeds",
+    "12166": "tahini",
+    "12012": "hemp seeds",
+    "16070": "cooked lentils",
+    "16015": "cooked black beans",
+    "16057": "cooked chickpeas",
+    "16028": "cooked kidney beans",
+    "16043": "cooked pinto beans",
+    "16038": "cooked navy beans",
+    "16063": "cooked black-eyed peas",
+    "16072": "cooked lima beans",
+    "16086": "cooked split peas",
+    "16109": "cooked soybeans",
+    "11212": "edamame",
+    "16426": "firm tofu (calcium-set)",
+    "08121": "oatmeal",
+    "08120": "rolled oats, dry",
+    "20037": "brown rice",
+    "20137": "quinoa",
+    "20010": "buckwheat groats (kasha)",
+    "20032": "millet",
+    "20089": "wild rice",
+    "20013": "bulgur",
+    "20006": "pearl barley",
+    "20125": "whole-wheat pasta",
+    "18075": "whole-wheat bread",
+    "18042": "whole-wheat pita",
+    "18235": "whole-wheat crackers",
+    "19034": "air-popped popcorn",
+    "09037": "avocado",
+    "09038": "Hass avocado",
+    "09040": "banana",
+    "09278": "cooked plantain",
+    "01079": "2% milk (vitamin D added)",
+    "01085": "skim milk (vitamin D added)",
+    "01117": "plain low-fat yogurt",
+    "01256": "plain Greek yogurt",
+    "01220": "vanilla yogurt (vitamin D added)",
+    "01015": "cottage cheese",
+    "01037": "part-skim ricotta",
+    "01009": "cheddar cheese",
+    "01028": "part-skim mozzarella",
+    "01040": "Swiss cheese",
+    "16139": "fortified soy milk",
+    "14091": "fortified almond milk, unsweetened",
+    "09210": "orange juice with calcium and vitamin D",
+    "08013": "Cheerios",
+    "08064": "Rice Chex",
+    "08077": "Whole Grain Total",
+    "08001": "All-Bran",
+    "08060": "Raisin Bran",
+    "15237": "farmed Atlantic salmon, cooked",
+    "15086": "sockeye salmon, cooked",
+    "15087": "canned sockeye salmon",
+    "15077": "smoked salmon",
+    "15088": "sardines in oil",
+    "15201": "mackerel, cooked",
+    "15241": "rainbow trout, cooked",
+    "15040": "herring, cooked",
+    "15121": "light tuna, canned in water",
+    "15002": "anchovies in oil",
+}
+
+
 def check_choices(choices: tuple[Choice, ...], foods: pd.DataFrame) -> list[str]:
     """Return one message per problem with the curated choices (empty when all is well)."""
     problems = []
@@ -201,6 +295,8 @@ def check_choices(choices: tuple[Choice, ...], foods: pd.DataFrame) -> list[str]
             problems.append(f"{where}: not in foods.csv")
         if choice.family not in FAMILIES:
             problems.append(f"{where}: unknown family")
+        if not NAMES.get(choice.food_id):
+            problems.append(f"{where}: no short name in NAMES")
         meals = choice.meals.split(";")
         if not meals or not set(meals) <= set(MEALS) or len(set(meals)) != len(meals):
             problems.append(f"{where}: bad meals {choice.meals!r}")
@@ -238,6 +334,7 @@ def build_rows(choices: tuple[Choice, ...], portions: pd.DataFrame) -> list[list
         rows.append(
             [
                 choice.food_id,
+                NAMES[choice.food_id],
                 choice.family,
                 str(choice.portion_seq),
                 portion["amount"],
@@ -261,7 +358,7 @@ def main() -> int:
         return 1
     rows = build_rows(CHOICES, portions)
     order = {family: i for i, family in enumerate(FAMILIES)}
-    rows.sort(key=lambda row: order[row[1]])  # stable: keeps the curated order per family
+    rows.sort(key=lambda row: order[row[2]])  # stable: keeps the curated order per family
     with OUTPUT_CSV.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADER)
