@@ -9,11 +9,14 @@ The order of evidence, strongest first:
 4. an alias that ends the text ("Granny's Delight, Whole Wheat Bread" ends in
    "whole wheat bread"): English puts the food's noun last, brand and adjectives first;
    Lose It! and USDA put it first ("Bread, Whole Wheat"); the text's other words may pick
-   a variant of the alias's food ("Cheese, cottage, lowfat, 2%");
+   a variant of the alias's food ("Cheese, cottage, lowfat, 2%"); a match the text
+   contradicts ("Salmon, raw") is dropped, and a weak one ("peanut butter cookies",
+   "spaghetti with meat sauce") stands only if the fuzzy match does not name it better;
 5. a close spelling of an alias ("bannana"), or an alias run together ("kiwi fruit");
-6. fuzzy matching over every USDA description and common name (rapidfuzz), re-ranked to
-   prefer the generic, commonly eaten entry over brand, restaurant and infant foods, and
-   the entry whose head noun (USDA writes it first) the text names.
+6. fuzzy matching over the USDA descriptions and common names that hold a word within a
+   typo of one of the text's (rapidfuzz), re-ranked to prefer the generic, commonly eaten
+   entry over brand, restaurant and infant foods, the entry whose head noun (USDA writes
+   it first) the text names, and the entry that names every food word of the text.
 
 Each distinct text is matched once. Scores below :data:`CONFIDENT` are flagged for review
 (``low_confidence``) and never silently trusted; below :data:`PLAUSIBLE` they are
@@ -100,8 +103,8 @@ COOKING = _words("""
 # Words that say the entry is not cooked ("Broccoli, frozen, unprepared"), and "dry" too
 # when no cooking word is there ("Oats, dry", but not "cooked, dry heat").
 UNCOOKED = frozenset(["raw", "uncooked", "unprepared"])
-# A text's food word missing from an entry costs this many points ("oat milk" is not
-# "Oats"); sizes and amounts are not food words.
+# A food word of the text (a one-word alias: "milk", "oats", "jam") that an entry lacks
+# costs this many points ("oat milk" is not "Oats"); sizes and amounts are not food words.
 QUERY_MISS, QUERY_MISS_CAP = 16.0, 32.0
 NOT_FOOD_WORDS = _words("""
     large small extra jumbo mini big little half cup cups oz ounce gram g ml lb pound tbsp
@@ -111,8 +114,12 @@ NOT_FOOD_WORDS = _words("""
 # Words after which a text names what goes with the food, not the food ("tuna in water",
 # "coffee with milk", "bagel w/ cream cheese").
 PREPOSITIONS = frozenset(["with", "w", "in", "without", "plus", "topped"])
-# Words for a cut or a piece, which say nothing about which food it is ("pineapple chunks").
-CUTS = _words("fillet filet chunk halve slice piece cube wedge floret spear segment strip heart")
+# Words for a cut or a piece, or how it was cut, which say nothing about which food it is
+# ("pineapple chunks", "cauliflower, sliced").
+CUTS = _words("""
+    fillet filet chunk halve slice piece cube wedge floret spear segment strip heart
+    sliced chopped diced shredded grated minced crumbled cubed
+""")
 # In these groups the raw food is rarely what was eaten (grains, legumes, meat, fish).
 COOKED_GROUPS = frozenset(
     [
@@ -149,8 +156,9 @@ SUPPLEMENT_WORDS = re.compile(
     r"medication|medicine|ibuprofen|aspirin)\b"
 )
 
-CHUNK = 512  # queries per rapidfuzz.cdist call: bounds memory at CHUNK x foods bytes
+CHUNK = 2048  # query words per rapidfuzz.cdist call
 TOP_K = 25
+WORD_CLOSE = 75  # a text word this close (rapidfuzz ratio) to a query word makes it a candidate
 
 
 def normalise(text: object) -> str:
@@ -255,15 +263,37 @@ class FoodMatcher:
         common = foods["common_name"].to_numpy()
         choice_text, choice_row = list(descriptions), list(range(len(ids)))
         for row, names in enumerate(common):
+            said = set(descriptions[row].split())
             for name in str(names).split(","):
-                if name.strip():
-                    choice_text.append(normalise(name))
+                name = normalise(name)
+                # a name that only repeats the description's words ("Potatoes" of "Potatoes,
+                # hashed brown") would match any text that says "potatoes"
+                if name and not set(name.split()) <= said:
+                    choice_text.append(name)
                     choice_row.append(row)
-        self._choices = choice_text
-        self._choice_row = np.asarray(choice_row)
+        # each distinct text once (common names repeat), with the rows it names
+        rows_of_text: dict[str, list[int]] = {}
+        for text, row in zip(choice_text, choice_row, strict=True):
+            rows_of_text.setdefault(text, []).append(row)
+        self._choices = list(rows_of_text)
+        self._choice_rows = [sorted(set(r)) for r in rows_of_text.values()]
+        # which texts hold each word: the fuzzy step scores only the texts holding a word
+        # close to one of the query's (a typo included), not all nine thousand
+        texts_with: dict[str, list[int]] = {}
+        for c, text in enumerate(self._choices):
+            for word in set(text.split()):
+                texts_with.setdefault(word, []).append(c)
+        self._words = list(texts_with)
+        self._texts_with = [np.asarray(v) for v in texts_with.values()]
         self._ids = ids
         self._head = [_head_tokens(d) for d in foods["description"]]
         self._tokens = [frozenset(d.split()) for d in descriptions]
+        # the words of each entry that cost points when the text lacks them
+        self._form_tokens = [t & FORM_WORDS for t in self._tokens]
+        self._plain_tokens = [
+            frozenset(w for w in t - FORM_WORDS if not _is_neutral(w) and w not in CATEGORY_WORDS)
+            for t in self._tokens
+        ]
         self._cooked_group = foods["food_group"].isin(COOKED_GROUPS).to_numpy()
         penalty = (
             foods["food_group"].map(GROUP_PENALTY).fillna(0.0).to_numpy(dtype=float, copy=True)
@@ -294,22 +324,16 @@ class FoodMatcher:
             | foods["food_group"].isin(list(GROUP_PENALTY)).to_numpy()
         )
         self._row_of = {fid: row for row, fid in enumerate(ids)}
-        # The words generic entries use (brand names, in capitals, left out), and each row's
-        # words with its common names: a text word in the first and not in the second is a
-        # food word the entry lacks.
-        generic = foods["manufacturer"].to_numpy() == ""
-        self._food_words = frozenset(
-            normalise(w)
-            for d, keep in zip(foods["description"], generic, strict=True)
-            if keep
-            for w in re.sub(r"[^A-Za-z0-9%' ]+", " ", d).split()
-            if not (w.isupper() and len(w) > 1)
-        )
+        # The food words (one-word aliases), and each row's words with its common names:
+        # a food word of the text that a row does not name costs it points.
+        self._food_words = frozenset(a for a in self._alias_keys if " " not in a)
         self._named = [set(t) for t in self._tokens]
         for c, row in enumerate(choice_row):
             self._named[row].update(choice_text[c].split())
-        # A compound's alias ("strawberry jam" ends in "jam"), kept for the fuzzy step.
-        self._compound: dict[str, tuple[str, str]] = {}
+        # Alias matches left for the fuzzy step to confirm or beat: a compound's last food
+        # ("strawberry jam" ends in "jam"), a food before a preposition ("spaghetti with
+        # meat sauce" is an entry of its own), a one-word alias in a long text; by text.
+        self._deferred: dict[str, tuple[str, Match, frozenset[str]]] = {}
 
     # -- public ----------------------------------------------------------------------
 
@@ -364,7 +388,9 @@ class FoodMatcher:
         ("almondmilk"). The alias with the most words wins, then the earlier kind of
         phrase. An alias after words that name another food ("peanut butter cookies") is a
         different food: no match here. The text's other words may then pick a variant of
-        the alias's food (:meth:`_variant`).
+        the alias's food (:meth:`_variant`). A match that is weak (a one-word alias in a
+        longer text, a compound, a text with a preposition) is left for the fuzzy step to
+        confirm or beat (:meth:`_deferred_or`).
         """
         key = self._split_run_together(key)
         parts = [self._split_run_together(p) for p in map(normalise, str(text).split(","))]
@@ -378,21 +404,27 @@ class FoodMatcher:
         phrases += [(4, p) for p in [key, *parts]]
         best, best_rank, compound = "", None, ""
         for kind, phrase in phrases:
-            words = _drop_cuts(phrase.split())
-            for start in range(len(words)):
-                tail = " ".join(words[start:])
-                if tail not in self.aliases or (start and words[start - 1] in PREPOSITIONS):
-                    continue
-                if start and self._names_food(words[:start], ignore=set(words[start:])):
-                    compound = compound or tail
-                    continue
-                rank = (len(words) - start, -kind, len(tail))
-                if best_rank is None or rank > best_rank:
-                    best, best_rank = tail, rank
-                break
+            for words in _with_and_without_cuts(phrase.split()):
+                found = False
+                for start in range(len(words)):
+                    tail = " ".join(words[start:])
+                    if tail not in self.aliases or (start and words[start - 1] in PREPOSITIONS):
+                        continue
+                    if start and self._names_food(words[:start], ignore=set(words[start:])):
+                        compound = compound or tail
+                        continue
+                    rank = (len(words) - start, -kind, len(tail))
+                    if best_rank is None or rank > best_rank:
+                        best, best_rank = tail, rank
+                    found = True
+                    break
+                if found:
+                    break
         if not best:
             if compound:
-                self._compound[key] = (compound, self.aliases[compound])
+                note = f"matched on '{compound}', after words that name another food; check it"
+                deferred = Match(self.aliases[compound], 0.75, "alias_suffix", note)
+                self._deferred[text] = (compound, deferred, _other_words(key, compound))
             return None
         covered = len(best.split()) / max(len(key.split()), 1)
         confidence = 0.9 if len(best.split()) >= 2 or covered >= 0.5 else 0.75
@@ -403,7 +435,11 @@ class FoodMatcher:
             food_id, note = variant, f"{note}; the other words pick '{description}'"
         if self._contradicts(food_id, key, best):
             return None  # "Salmon, raw" is not the alias's cooked salmon: read it fuzzily
-        return Match(food_id, confidence, "alias_suffix", note)
+        match = Match(food_id, confidence, "alias_suffix", note)
+        if confidence >= CONFIDENT and _before_preposition(key) == key:
+            return match
+        self._deferred[text] = (best, match, _other_words(key, best))
+        return None
 
     def _contradicts(self, food_id: str, key: str, alias: str) -> bool:
         """Whether the text says cooked and the food is raw or dry, or the other way, or
@@ -482,52 +518,88 @@ class FoodMatcher:
         from rapidfuzz import fuzz, process
 
         keys = [normalise(t) for t in texts]
-        out = {}
+        out, rest = {}, []
         # close spellings of an alias ("bannana", "brocoli florets", "tomatoe with salt"),
         # read on the text without what follows a preposition and without cut words
         cores = [" ".join(_drop_cuts(_before_preposition(k).split())) or k for k in keys]
         alias_scores = process.cdist(
             cores, self._alias_keys, scorer=fuzz.ratio, workers=-1, dtype=np.uint8
         )
-        for start in range(0, len(keys), CHUNK):
-            block = keys[start : start + CHUNK]
-            # token_set finds the texts that contain the words; token_sort breaks its many
-            # ties in favour of the entry that says little else ("Cheese, cheddar").
-            scores = 0.85 * process.cdist(
-                block, self._choices, scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32
-            ) + 0.15 * process.cdist(
-                block, self._choices, scorer=fuzz.token_sort_ratio, workers=-1, dtype=np.float32
-            )
-            for offset, key in enumerate(block):
-                i = start + offset
-                a = int(alias_scores[i].argmax()) if self._alias_keys else -1
-                core = cores[i]
-                unspaced = self._alias_unspaced.get(core.replace(" ", ""))
-                if unspaced or (
-                    a >= 0 and self._misspells(core, self._alias_keys[a], alias_scores[i, a])
-                ):
-                    alias = unspaced or self._alias_keys[a]
-                    if not self._contradicts(self.aliases[alias], key, alias):
-                        conf = 0.97 if unspaced else round(0.97 * alias_scores[i, a] / 100, 3)
-                        note = f"read as '{alias}'"
-                        out[texts[i]] = Match(self.aliases[alias], conf, "alias_fuzzy", note)
-                        continue
-                match = self._rerank(key, scores[offset])
-                if key in self._compound:
-                    match = self._compound_or(match, key)
+        for i, key in enumerate(keys):
+            match = self._alias_fuzzy(key, cores[i], alias_scores[i])
+            if match is None:
+                rest.append(i)
+            else:
                 out[texts[i]] = match
+        candidates = self._candidates([keys[i] for i in rest])
+        for i, chosen in zip(rest, candidates, strict=True):
+            scores = np.full(len(self._choices), -1.0, dtype=np.float32)  # -1: not scored
+            if len(chosen):
+                # token_set finds the texts that contain the words; token_sort breaks its
+                # many ties in favour of the entry that says little else ("Cheese, cheddar")
+                choices = [self._choices[c] for c in chosen]
+                both = [
+                    process.cdist([keys[i]], choices, scorer=scorer, dtype=np.float32)[0]
+                    for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio)
+                ]
+                scores[chosen] = 0.85 * both[0] + 0.15 * both[1]
+            match = self._rerank(keys[i], scores)
+            if texts[i] in self._deferred:
+                match = self._deferred_or(match, *self._deferred.pop(texts[i]))
+            out[texts[i]] = match
         return out
 
-    def _compound_or(self, match: Match, key: str) -> Match:
-        """The fuzzy match of a compound ("peanut butter cookies") if it names the
-        compound's last food ("cookie"); else that food's alias, flagged ("strawberry jam"
-        ends in "jam"; no entry says both)."""
-        alias, food_id = self._compound[key]
+    def _candidates(self, keys: list[str]) -> list[np.ndarray]:
+        """For each text, the choice texts holding a word within a typo of one of its words
+        (its neutral words left out when it has others)."""
+        from rapidfuzz import fuzz, process
+
+        query_words = sorted({w for k in keys for w in k.split()})
+        near: dict[str, np.ndarray] = {}
+        for start in range(0, len(query_words), CHUNK):  # bounds memory: CHUNK x words
+            block = query_words[start : start + CHUNK]
+            close = process.cdist(
+                block, self._words, scorer=fuzz.ratio, workers=-1, dtype=np.uint8,
+                score_cutoff=WORD_CLOSE,
+            )  # fmt: skip
+            near.update((w, np.flatnonzero(close[j])) for j, w in enumerate(block))
+        out = []
+        for key in keys:
+            words = key.split()
+            telling = [w for w in words if not _is_neutral(w)] or words
+            hits = [self._texts_with[v] for w in telling for v in near[w]]
+            out.append(np.unique(np.concatenate(hits)) if hits else np.empty(0, dtype=int))
+        return out
+
+    def _alias_fuzzy(self, key: str, core: str, scores: np.ndarray) -> Match | None:
+        """The alias the text misspells or runs together, unless the text contradicts it."""
+        if not self._alias_keys or core in self.aliases:  # the alias step had its say
+            return None
+        a = int(scores.argmax())
+        unspaced = self._alias_unspaced.get(core.replace(" ", ""))
+        if not (unspaced or self._misspells(core, self._alias_keys[a], scores[a])):
+            return None
+        alias = unspaced or self._alias_keys[a]
+        if self._contradicts(self.aliases[alias], key, alias):
+            return None
+        confidence = 0.97 if unspaced else round(0.97 * float(scores[a]) / 100, 3)
+        return Match(self.aliases[alias], confidence, "alias_fuzzy", f"read as '{alias}'")
+
+    def _deferred_or(
+        self, match: Match, alias: str, deferred: Match, others: frozenset[str]
+    ) -> Match:
+        """The fuzzy match if it names the deferred alias's food, is sure, and names more of
+        the text's other words than the alias's food ("peanut butter cookies" is "Cookies,
+        peanut butter"; "spaghetti with meat sauce" an entry of its own); else the alias
+        match ("strawberry jam" stays "Jams and preserves", flagged)."""
         row = self._row_of.get(match.food_id)
-        if row is not None and set(alias.split()) <= self._named[row]:
-            return match
-        note = f"matched on '{alias}', after words that name another food; check it"
-        return Match(food_id, min(0.75, CONFIDENT - 0.1), "alias_suffix", note)
+        if row is None or not set(alias.split()) <= self._named[row]:
+            return deferred
+        if match.confidence < max(deferred.confidence, CONFIDENT):
+            return deferred
+        alias_row = self._row_of.get(deferred.food_id)
+        said = len(others & self._named[alias_row]) if alias_row is not None else 0
+        return match if len(others & self._named[row]) > said else deferred
 
     def _misspells(self, key: str, alias: str, score: float) -> bool:
         """Whether the text is a misspelling of the alias: it holds a word no food uses,
@@ -542,17 +614,14 @@ class FoodMatcher:
 
     def _extra_penalty(self, row: int, query: set[str]) -> float:
         """Points off for what the entry says beyond the text; more for a processed form."""
-        penalty = 0.0
-        cooked, raw = bool(query & COOKING), "raw" in query
-        for token in self._tokens[row] - query:
-            if (
-                token in FORM_WORDS
-                or (token == "raw" and (self._cooked_group[row] or cooked))
-                or (raw and token in COOKING)
-            ):
-                penalty += FORM_PENALTY
-            elif not _is_neutral(token) and token not in CATEGORY_WORDS:
-                penalty += EXTRA_TOKEN_PENALTY
+        cooked, raw = bool(query & COOKING), bool(query & {"raw", "uncooked"})
+        forms = len(self._form_tokens[row] - query)
+        if "raw" in self._tokens[row] and not raw and (self._cooked_group[row] or cooked):
+            forms += 1
+        if raw:
+            forms += len((self._tokens[row] & COOKING) - query - FORM_WORDS)
+        plain = self._plain_tokens[row] - query - (COOKING if raw else frozenset())
+        penalty = FORM_PENALTY * forms + EXTRA_TOKEN_PENALTY * len(plain)
         return min(EXTRA_TOKEN_CAP, penalty)
 
     def _rerank(self, key: str, scores: np.ndarray) -> Match:
@@ -563,15 +632,18 @@ class FoodMatcher:
         )
         query = set(key.split())
         food_words = {
-            w
-            for w in query & self._food_words
-            if not (_is_neutral(w) or w in NOT_FOOD_WORDS or w in CUTS or w in COOKING)
+            w for w in query & self._food_words if w not in NOT_FOOD_WORDS and w not in COOKING
         }
         best, best_score, best_miss = -1, -np.inf, 0.0
+        text_score: dict[int, float] = {}  # each row's best text among the top ones
         for c in top:
-            row = int(self._choice_row[c])
+            if scores[c] < 0:  # not a candidate
+                continue
+            for row in self._choice_rows[c]:
+                text_score[row] = max(text_score.get(row, -np.inf), float(scores[c]))
+        for row in sorted(text_score):
             miss = min(QUERY_MISS_CAP, QUERY_MISS * len(food_words - self._named[row]))
-            score = float(scores[c]) + self._prior[row] - self._extra_penalty(row, query)
+            score = text_score[row] + self._prior[row] - self._extra_penalty(row, query)
             head = self._head[row]
             named = len(head & query) / len(head) if head else 0.0
             if named:
@@ -583,13 +655,27 @@ class FoodMatcher:
             if score - miss > best_score - best_miss:
                 best, best_score, best_miss = row, score, miss
         # the missing food words count after the cap, so a partial match is never sure
-        confidence = round(max(0.0, min(best_score, 100.0) - best_miss) / 100, 3)
+        confidence = round(float(max(0.0, min(best_score, 100.0) - best_miss)) / 100, 3)
+        if best < 0:
+            return Match("", 0.0, "none", "no food shares a word with the text")
         description = self.foods["description"].iloc[best]
         if confidence < PLAUSIBLE:
             note = f"no confident match; closest is '{description}'"
             return Match("", confidence, "none", note)
         note = "" if confidence >= CONFIDENT else f"closest is '{description}'; check it"
         return Match(str(self._ids[best]), confidence, "fuzzy", note)
+
+
+def _other_words(key: str, alias: str) -> frozenset[str]:
+    """The words of the text besides the alias's, that may say which food it is."""
+    return frozenset(key.split()) - set(alias.split()) - NEUTRAL - PREPOSITIONS
+
+
+def _with_and_without_cuts(words: list[str]) -> list[list[str]]:
+    """The words, then (if different) without trailing cut words ("hemp hearts" is an
+    alias, "pineapple chunks" only "pineapple")."""
+    dropped = _drop_cuts(words)
+    return [words] if dropped == words else [words, dropped]
 
 
 def _drop_cuts(words: list[str]) -> list[str]:
