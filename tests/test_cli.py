@@ -96,3 +96,158 @@ def test_foods_build_on_a_folder_without_sr28(runner, tmp_path):
     result = runner.invoke(cli, ["foods", "build", str(tmp_path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "FOOD_DES.txt is missing" in result.output
+
+
+# --- entries, analyze, suggest, plan ---------------------------------------------------
+
+EXAMPLE = "examples/diary.csv"
+PROFILE = ["--age", "45", "--sex", "female"]
+
+
+@pytest.fixture
+def in_repo(monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+
+
+def test_entries_summary(runner, in_repo):
+    result = runner.invoke(cli, ["entries", EXAMPLE])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "examples/diary.csv: planner CSV, 81 rows"
+    assert lines[1].split()[:2] == ["used", "78"]
+    assert "almonds" in result.output and "handful" in result.output
+
+
+def test_entries_to_csv_and_refusing_to_overwrite(runner, in_repo, tmp_path):
+    out = tmp_path / "entries.csv"
+    result = runner.invoke(cli, ["entries", EXAMPLE, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "81 rows (78 used, 3 flagged, 0 rejected)" in result.output
+    import pandas as pd
+
+    written = pd.read_csv(out, dtype={"food_id": str})
+    assert len(written) == 81
+    columns = ["source_row", "date", "meal", "food_text", "amount_text", "food_id",
+               "description", "grams", "status", "confidence", "reason",
+               "magnesium_mg"]  # fmt: skip
+    assert set(columns) <= set(written.columns)
+    again = runner.invoke(cli, ["entries", EXAMPLE, "-o", str(out)])
+    assert again.exit_code == 1
+    assert again.output.startswith(f"Error: {out} already exists; use --force")
+    forced = runner.invoke(cli, ["entries", EXAMPLE, "-o", str(out), "--force"])
+    assert forced.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"date,meal,food,amount,unit\n", "has a header row but no data rows"),
+        (b"colour,shape\nred,round\n", "unrecognised diary format"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "is a PNG image, not a CSV file"),
+    ],
+)
+def test_entries_bad_files(runner, tmp_path, content, message):
+    path = tmp_path / "diary.csv"
+    path.write_bytes(content)
+    result = runner.invoke(cli, ["entries", str(path)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {path}")
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_entries_missing_file(runner, tmp_path):
+    result = runner.invoke(cli, ["entries", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 1
+    assert "no such file" in result.output
+
+
+def test_analyze_report(runner, in_repo):
+    result = runner.invoke(cli, ["analyze", EXAMPLE, *PROFILE, "--no-suggest"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("planner analysis: female, 45 y; 2024-03-04 to 2024-03-10 (7 days)")
+    assert "81 rows: 78 used, 3 flagged for review, 0 rejected" in " ".join(out.split())
+    mg = next(line for line in out.splitlines() if line.startswith("Magnesium"))
+    assert mg.split()[2:5] == ["mg", "320", "RDA"] and "below" in mg
+    assert "Gaps, largest first" in out and " 1. Vitamin D:" in out
+    assert "Rows to review (3)" in out
+    for words in ("Fluids", "Stretching", "See a doctor", "Supplements", "diuretics"):
+        assert words in out
+    assert "not medical advice" in out
+    assert "Foods that would close the gaps" not in out
+
+
+def test_analyze_json_schema(runner, in_repo):
+    import json
+
+    result = runner.invoke(cli, ["analyze", EXAMPLE, *PROFILE, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    for key in ("profile", "period", "nutrients", "days", "gaps", "top_foods", "rows",
+                "accounting", "suggestions", "disclaimer"):  # fmt: skip
+        assert key in data, key
+    mg = next(n for n in data["nutrients"] if n["id"] == "magnesium_mg")
+    for key in ("id", "unit", "mean_intake", "target", "percent_of_target", "ul", "status",
+                "days_below", "completeness"):  # fmt: skip
+        assert key in mg
+    assert data["period"] == {"start": "2024-03-04", "end": "2024-03-10", "days": 7}
+    assert len(data["rows"]) == 3
+    assert set(data["suggestions"]) == {"ranked", "addon"}
+
+
+def test_analyze_out_dir(runner, in_repo, tmp_path):
+    out = tmp_path / "report"
+    result = runner.invoke(cli, ["analyze", EXAMPLE, *PROFILE, "--out-dir", str(out),
+                                 "--no-suggest"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "entries.csv", "summary.csv"]
+    again = runner.invoke(cli, ["analyze", EXAMPLE, *PROFILE, "--out-dir", str(out)])
+    assert again.exit_code == 1 and "already exists; use --force" in again.output
+
+
+def test_analyze_needs_a_profile(runner, in_repo):
+    result = runner.invoke(cli, ["analyze", EXAMPLE])
+    assert result.exit_code == 2
+    assert "--age and --sex required" in result.output
+
+
+def test_suggest_json(runner, in_repo):
+    import json
+
+    result = runner.invoke(cli, ["suggest", EXAMPLE, *PROFILE, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"ranked", "addon", "disclaimer"}
+    foods = data["addon"]["foods"]
+    assert 1 <= len(foods) <= 4
+    for food in foods:
+        assert {"id", "description", "family", "portions", "measure", "grams"} <= set(food)
+
+
+def test_suggest_contradiction_is_an_error(runner, in_repo):
+    result = runner.invoke(cli, ["plan", *PROFILE, "--vegan", "--include", "salmon"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: --include 'salmon' contradicts the restrictions")
+
+
+def test_plan_text_and_json(runner, tmp_path):
+    import json
+
+    result = runner.invoke(cli, ["plan", *PROFILE])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("planner plan: female, 45 y; 1 day planned")
+    for meal in ("breakfast", "lunch", "dinner", "snack 1", "snack 2"):
+        assert meal in result.output
+    out = tmp_path / "plan.csv"
+    result = runner.invoke(cli, ["plan", *PROFILE, "--json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["status"] == "ok"
+    assert {"profile", "days", "totals", "targets", "status"} <= set(data)
+    assert data["days"][0]["meals"][0]["foods"][0].keys() >= {"id", "description", "portion",
+                                                              "grams"}  # fmt: skip
+    assert out.read_text().startswith("day,meal,")
