@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -61,14 +62,18 @@ def test_wheel_carries_the_built_table_and_not_the_raw_release(wheel):
 @pytest.mark.slow
 def test_installed_wheel_loads_the_table_from_its_own_copy(wheel, tmp_path):
     env_dir = tmp_path / "venv"
-    # system site packages supply pandas and friends; the wheel itself goes in the new venv
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
+    # The test environment's packages (pandas and friends) are appended to the new venv's
+    # path by a .pth file; its own site-packages comes first, so planner is the wheel's.
+    purelib = sysconfig.get_paths()["purelib"]
+    (site_packages(python) / "deps.pth").write_text(purelib + "\n", encoding="utf-8")
     subprocess.run(
-        [python, "-m", "pip", "install", "--no-deps", "--no-index", "--force-reinstall", wheel],
+        [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
+         wheel],
         check=True,
         capture_output=True,
-    )
+    )  # fmt: skip
     out = subprocess.run(
         [python, "-c", CHECK], cwd=tmp_path, capture_output=True, text=True, check=False
     )
@@ -83,3 +88,13 @@ def test_installed_wheel_loads_the_table_from_its_own_copy(wheel, tmp_path):
         check=True,
     )
     assert "09040" in cli.stdout
+
+
+def site_packages(python: Path) -> Path:
+    out = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Path(out.stdout.strip())
