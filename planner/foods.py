@@ -39,6 +39,24 @@ DIET_TAGS = ("vegan", "vegetarian", "dairy", "nuts", "fish", "gluten")
 TEXT_COLUMNS = ("description", "common_name", "food_group", "manufacturer")
 
 
+def bundled_folder():
+    """The folder of the bundled food table, as an :mod:`importlib.resources` traversable.
+
+    Installed, it is the package ``planner.foodtable``. In a source checkout whose
+    ``planner/`` is imported ahead of the installed copy (``python -m pytest`` from the
+    repository root after a plain ``pip install .``), that package does not exist in the
+    tree: the table is the repository's top-level ``foods/`` folder, which setuptools
+    installs as ``planner.foodtable``.
+    """
+    try:
+        return resources.files("planner.foodtable")
+    except ModuleNotFoundError:
+        folder = Path(__file__).resolve().parents[1] / "foods"
+        if not (folder / "foods.csv").is_file():
+            raise DataFileError(folder, "the bundled food table is missing") from None
+        return folder
+
+
 def _source_folder(source: str | Path):
     """Resolve a bundled name or a folder path to something with ``joinpath``."""
     if isinstance(source, Path) or (isinstance(source, str) and ("/" in source or "\\" in source)):
@@ -48,7 +66,7 @@ def _source_folder(source: str | Path):
         return folder
     if source not in BUNDLED:
         raise UnknownName("food table", str(source), BUNDLED)
-    return resources.files("planner.foodtable")
+    return bundled_folder()
 
 
 def _read(folder, name: str, **kwargs) -> pd.DataFrame:
@@ -156,7 +174,7 @@ def load_article_foods() -> pd.DataFrame:
     ``gluten`` mean the food contains it), and ``description`` from the food table.
     """
     table = _read(
-        resources.files("planner.foodtable"),
+        bundled_folder(),
         "article_foods.csv",
         dtype={"food_id": str, "family": str, "portion_measure": str},
         keep_default_na=False,

@@ -30,7 +30,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -223,7 +222,9 @@ def read_overrides(path: str | Path, known_ids: Iterable[str]) -> dict[str, str]
 @cache
 def load_aliases() -> dict[str, str]:
     """Return the bundled alias table: normalised text -> food id."""
-    text = resources.files("planner.foodtable").joinpath("aliases.csv")
+    from planner.foods import bundled_folder
+
+    text = bundled_folder().joinpath("aliases.csv")
     with text.open("r", encoding="utf-8") as fh:
         table = pd.read_csv(fh, dtype=str, keep_default_na=False)
     return {normalise(a): f for a, f in zip(table["alias"], table["food_id"], strict=True)}
