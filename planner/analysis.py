@@ -150,6 +150,11 @@ def score_diary(entries: pd.DataFrame, profile: Profile) -> GapReport:
     top = _top_foods(live[live["status"].eq("matched")]) if not totals_only else _no_top()
     energy = _energy(days)
     notes = list(targets.notes) + list(entries.attrs.get("notes", []))
+    repeats = int((entries["duplicate_of"] > 0).sum()) if "duplicate_of" in entries else 0
+    if repeats:
+        from planner.render import DUPLICATES_NOTE
+
+        notes.append(DUPLICATES_NOTE.format(n=repeats).removeprefix("Note: "))
     if "niacin_mg" in nutrients.index and not math.isnan(nutrients.loc["niacin_mg", "ul"]):
         notes.append(
             "The niacin UL covers nicotinic acid from supplements and fortified foods; food "

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ from planner.errors import DiaryFormatError, UnknownName
 MISSING = frozenset(["", "n/a", "na", "-", "--", "none", "null", "nan", "#n/a"])
 DEFAULT_CALCIUM_DV_MG = 1300.0  # the 2016 label Daily Value (1,000 mg before it)
 SAMPLE_BYTES = 1 << 16
+# Larger files stop with a clear message instead of running the machine out of memory; a
+# cohort that size should be split (by person or period) or given a higher limit.
+MAX_DIARY_MB = float(os.environ.get("PLANNER_MAX_DIARY_MB", "512"))
 CHUNK_ROWS = 200_000
 MAX_TEXT = 300  # characters of food text kept for matching; the rest is reported
 
@@ -125,7 +129,7 @@ FORMATS: dict[str, FormatSpec] = {
 
 CANONICAL = [
     "source_row", "person", "date", "time", "meal", "food_text", "amount_text", "food_id",
-    "status", "reason",
+    "status", "reason", "duplicate_of",
 ]  # fmt: skip
 
 
@@ -170,6 +174,14 @@ def _open_checks(path: Path) -> bytes:
         raise DiaryFormatError(path, "no such file")
     if path.is_dir():
         raise DiaryFormatError(path, "is a folder, not a CSV file")
+    size_mb = path.stat().st_size / 1e6
+    if size_mb > MAX_DIARY_MB:
+        raise DiaryFormatError(
+            path,
+            f"is {size_mb:,.0f} MB, over the {MAX_DIARY_MB:,.0f} MB planner reads in one run; "
+            "split it (for example by person or by year) or raise the limit with "
+            "PLANNER_MAX_DIARY_MB if this machine has the memory (about 10x the file size)",
+        )
     try:
         with open(path, "rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
@@ -344,8 +356,11 @@ def read_diary(
     headers, sep = _header_and_delimiter(path, sample, encoding)
     spec = _spec_for(path, headers, format)
     nutrient_columns = _nutrient_columns(spec, headers, calcium_dv_mg)
-    rows = _read_rows(path, encoding, sep, headers)
-    frames = [_canonical(chunk, spec, nutrient_columns, decimal_comma=sep == ";") for chunk in rows]
+    seen: dict[int, int] = {}
+    frames = [
+        _mark_duplicates(_canonical(chunk, spec, nutrient_columns, sep == ";"), chunk, seen)
+        for chunk in _read_rows(path, encoding, sep, headers)
+    ]
     diary = pd.concat(frames, ignore_index=True) if frames else _empty(nutrient_columns)
     if diary.empty:
         raise DiaryFormatError(path, "has a header row but no data rows")
@@ -415,8 +430,14 @@ def _nutrient_columns(
 
 
 def _read_rows(path: Path, encoding: str, sep: str, headers: list[str]):
-    """Yield chunks of string cells; malformed lines become rows that say so."""
-    bad_lines: list[tuple[int, str]] = []
+    """Yield chunks of string cells, one at a time; malformed lines become rows that say so.
+
+    Only one raw chunk is in memory at a time: the caller turns each into canonical rows
+    before the next is read. pandas skips a malformed line with a warning as it reads the
+    chunk holding it, so the line numbers of a chunk's rows are known when it is yielded.
+    """
+    skipped: list[int] = []
+    columns = pd.Index(headers)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         reader = pd.read_csv(
@@ -432,38 +453,66 @@ def _read_rows(path: Path, encoding: str, sep: str, headers: list[str]):
             engine="c",
             encoding_errors="replace",
         )
-        chunks = []
         offset = 0
         for chunk in reader:
-            chunk.columns = [str(c).strip() for c in chunk.columns]
-            chunk.index = pd.RangeIndex(offset, offset + len(chunk))
+            chunk.columns = columns = pd.Index([str(c).strip() for c in chunk.columns])
+            index = np.arange(offset, offset + len(chunk))
             offset += len(chunk)
-            chunks.append(chunk)
+            new = _skipped_lines(caught)
+            caught.clear()
+            skipped += [n for n, _ in new]
+            # pandas numbers the rows it kept; each skipped line before a row moves it down
+            before = np.sort(skipped) - 2 - np.arange(len(skipped))
+            chunk.index = pd.RangeIndex(index[0], index[-1] + 1) if len(index) else chunk.index
+            chunk["__line__"] = index + 2 + np.searchsorted(before, index, side="right")
+            if new:
+                yield _bad_rows(new, columns)
+            yield chunk
+        tail = _skipped_lines(caught)
+    if tail:
+        yield _bad_rows(tail, columns)
+
+
+def _skipped_lines(caught) -> list[tuple[int, str]]:
+    found = []
     for w in caught:
         for m in re.finditer(r"Skipping line (\d+): (.+?)(?:\n|$)", str(w.message)):
-            bad_lines.append((int(m[1]), m[2].strip()))
-    if bad_lines:
-        # pandas numbers the rows it kept; each skipped line before a row moves it down one.
-        skipped = np.sort([n for n, _ in bad_lines])
-        first_row_after = skipped - 2 - np.arange(len(skipped))
-        for chunk in chunks:
-            index = chunk.index.to_numpy()
-            shift = np.searchsorted(first_row_after, index, side="right")
-            chunk["__line__"] = index + 2 + shift
-        # Place each malformed line as a rejected row at its own line number.
-        columns = chunks[0].columns.drop("__line__") if chunks else pd.Index(headers)
-        bad = pd.DataFrame("", index=range(len(bad_lines)), columns=columns)
-        bad["__line__"] = [n for n, _ in bad_lines]
-        bad["__bad__"] = [f"malformed line: {why}" for _, why in bad_lines]
-        chunks.append(bad)
-    return chunks
+            found.append((int(m[1]), m[2].strip()))
+    return found
+
+
+def _bad_rows(bad_lines: list[tuple[int, str]], columns: pd.Index) -> pd.DataFrame:
+    """A rejected row for each malformed line, at its own line number."""
+    columns = columns.drop(["__line__", "__bad__"], errors="ignore")
+    bad = pd.DataFrame("", index=range(len(bad_lines)), columns=columns)
+    bad["__line__"] = [n for n, _ in bad_lines]
+    bad["__bad__"] = [f"malformed line: {why}" for _, why in bad_lines]
+    return bad
+
+
+def _mark_duplicates(out: pd.DataFrame, chunk: pd.DataFrame, seen: dict[int, int]):
+    """Note rows that repeat an earlier row cell for cell, time included. They are kept:
+    people do eat the same thing twice; the note lets a person check an accidental copy."""
+    cells = chunk.drop(columns=[c for c in ("__line__", "__bad__") if c in chunk])
+    cells = cells.loc[out.index]
+    hashes = pd.util.hash_pandas_object(cells, index=False).to_numpy()
+    lines = out["source_row"].to_numpy()
+    first = np.array([seen.setdefault(int(h), int(n)) for h, n in zip(hashes, lines, strict=True)])
+    repeat = (first != lines) & out["status"].ne("rejected").to_numpy()
+    if repeat.any():
+        note = pd.Series(
+            [f"same as row {f}, kept (people do eat the same thing twice)" for f in first[repeat]],
+            index=out.index[repeat],
+        )
+        reason = out.loc[repeat, "reason"]
+        out.loc[repeat, "reason"] = np.where(reason.eq(""), note, reason + "; " + note)
+    out["duplicate_of"] = np.where(repeat, first, 0)
+    return out
 
 
 def _line_numbers(chunk: pd.DataFrame) -> np.ndarray:
-    # Data rows start on line 2; when lines were skipped, _read_rows has numbered them.
-    if "__line__" in chunk:
-        return chunk["__line__"].to_numpy()
-    return chunk.index.to_numpy() + 2
+    # Data rows start on line 2; _read_rows numbers them around skipped lines.
+    return chunk["__line__"].to_numpy()
 
 
 def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, decimal_comma: bool):
@@ -491,6 +540,9 @@ def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, de
     # one amount column ("1 cup"), or a number and a unit in two columns
     quantity = col("amount_text")
     split = (col("amount") + " " + col("unit")).str.strip()
+    if decimal_comma:  # "1,5 cup" in a semicolon-separated European file is 1.5 cups
+        quantity = quantity.str.replace(r"(\d),(\d)", r"\1.\2", regex=True)
+        split = split.str.replace(r"(\d),(\d)", r"\1.\2", regex=True)
     out["amount_text"] = quantity.where(quantity.ne(""), split)
     food_id = col("food_id")
     out["food_id"] = food_id.where(~food_id.str.fullmatch(r"\d{1,5}"), food_id.str.zfill(5))

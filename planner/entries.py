@@ -50,7 +50,7 @@ OUTCOME = {
 ENTRY_COLUMNS = [
     "source_row", "person", "date", "time", "meal", "food_text", "amount_text", "food_id",
     "description", "quantity", "unit", "grams", "status", "confidence", "method", "source",
-    "reason",
+    "reason", "duplicate_of",
 ]  # fmt: skip
 
 
@@ -63,6 +63,7 @@ class Accounting:
     flagged: int
     rejected: int
     by_status: dict
+    duplicates: int = 0  # rows repeating an earlier row exactly (kept, and counted)
 
     @property
     def reconciles(self) -> bool:
@@ -82,9 +83,11 @@ def account(entries: pd.DataFrame) -> Accounting:
     counts = entries["status"].value_counts()
     by_status = {s: int(counts.get(s, 0)) for s in STATUSES}
     outcome = {o: sum(n for s, n in by_status.items() if OUTCOME[s] == o) for o in OUTCOME.values()}
+    duplicates = int((entries["duplicate_of"] > 0).sum()) if "duplicate_of" in entries else 0
     return Accounting(
-        len(entries), outcome["used"], outcome["flagged"], outcome["rejected"], by_status
-    )
+        len(entries), outcome["used"], outcome["flagged"], outcome["rejected"], by_status,
+        duplicates,
+    )  # fmt: skip
 
 
 @cache

@@ -13,6 +13,13 @@ NOT_MEDICAL_ADVICE = (
 )
 
 
+DUPLICATES_NOTE = (
+    "Note: {n:,} row(s) repeat an earlier row exactly, time included. They are counted "
+    "(people do eat the same thing twice); the reason column names the earlier row, in "
+    "case one was copied by mistake."
+)
+
+
 def fmt_number(value: float | None, digits: int = 3) -> str:
     """Format a number for a table: ``—`` for unknown, at most ``digits`` significant figures.
 
@@ -76,6 +83,8 @@ def render_accounting(entries, limit: int = 20) -> str:
         f"confidence, {counts.by_status['unmatched']:,} unmatched): not counted; review them",
         f"  rejected  {counts.rejected:>7,}   (cannot be used; reasons below)",
     ]
+    if counts.duplicates:
+        lines.append(wrap(DUPLICATES_NOTE.format(n=counts.duplicates)))
     for note in attrs.get("notes", []):
         lines.append(wrap(f"Note: {note}"))
     for status, title in (

@@ -64,16 +64,17 @@ def test_installed_wheel_loads_the_table_from_its_own_copy(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
-    # The test environment's packages (pandas and friends) are appended to the new venv's
-    # path by a .pth file; its own site-packages comes first, so planner is the wheel's.
-    purelib = sysconfig.get_paths()["purelib"]
-    (site_packages(python) / "deps.pth").write_text(purelib + "\n", encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
          wheel],
         check=True,
         capture_output=True,
     )  # fmt: skip
+    # Then the test environment's packages (pandas and friends) are appended to the new
+    # venv's path by a .pth file (after the install, or pip would think planner is already
+    # there); the venv's own site-packages comes first, so planner is the wheel's copy.
+    purelib = sysconfig.get_paths()["purelib"]
+    (site_packages(python) / "deps.pth").write_text(purelib + "\n", encoding="utf-8")
     out = subprocess.run(
         [python, "-c", CHECK], cwd=tmp_path, capture_output=True, text=True, check=False
     )
