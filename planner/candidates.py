@@ -15,6 +15,7 @@ Unknown values are treated two ways, on purpose:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -116,6 +117,61 @@ def ul_fill_values() -> pd.DataFrame:
     return foods.groupby("food_group")[ids].quantile(0.95)
 
 
+FORTIFIED_NIACIN = "niacin_fortified_mg"
+
+
+def food_ul_limits(targets_table: pd.DataFrame) -> dict[str, float]:
+    """The ULs that apply to food, keyed by the column they are checked on.
+
+    Calcium, vitamin D and B6 are checked on themselves; folate's UL on folic acid, the
+    synthetic form it covers; niacin's UL, which covers nicotinic acid from supplements and
+    fortified foods, on the niacin of fortified foods (:data:`FORTIFIED_NIACIN`). The
+    magnesium UL covers supplements only and sodium has a CDRR, not a UL: neither is here.
+    """
+    limits = {}
+    for nid, row in targets_table.iterrows():
+        if nid == "sodium_mg" or not row.ul_applies_to_food or math.isnan(row.ul):
+            continue
+        key = FORTIFIED_NIACIN if nid == "niacin_mg" else row.ul_nutrient
+        limits[key] = float(row.ul)
+    return limits
+
+
+def limit_nutrients(table: pd.DataFrame) -> pd.DataFrame:
+    """Per portion of each row, the amounts checked against upper limits.
+
+    Unknown values count high (see the module docstring), and :data:`FORTIFIED_NIACIN` is
+    the niacin of the fortified-foods family (zero for other foods).
+    """
+    values = portion_nutrients(table, for_limits=True)
+    fortified = table["family"].eq("fortified_foods").to_numpy()
+    values[FORTIFIED_NIACIN] = np.where(fortified, values["niacin_mg"], 0.0)
+    return values
+
+
+def diary_limit_intakes(entries: pd.DataFrame) -> pd.DataFrame:
+    """Per day, the diary's intake of each UL-checked amount, unknowns counted high.
+
+    A used entry with a food and grams but no value for a nutrient counts the 95th
+    percentile of its USDA food group; the niacin of breakfast cereals, which are nearly
+    all fortified, counts as fortified niacin. Entries known only by the export's own
+    values add what they carry.
+    """
+    used = entries[entries["status"].eq("matched") & entries["date"].notna()]
+    foods = load_foods()
+    groups = foods["food_group"].reindex(used["food_id"]).to_numpy()
+    fill = ul_fill_values().reindex(groups)
+    fill.index = used.index
+    grams = used["grams"].to_numpy()
+    has_food = used["food_id"].ne("").to_numpy() & np.isfinite(grams)
+    estimate = fill.mul(np.where(has_food, grams, 0.0) / 100.0, axis=0)
+    ids = list(registry.ids())
+    values = used[ids].fillna(estimate[ids]).fillna(0.0)
+    cereal = (groups == "Breakfast Cereals") & has_food
+    values[FORTIFIED_NIACIN] = np.where(cereal, values["niacin_mg"], 0.0)
+    return values.groupby(used["date"]).sum()
+
+
 def portion_nutrients(table: pd.DataFrame, for_limits: bool = False) -> pd.DataFrame:
     """Nutrients in one typical portion of each row of ``table``.
 
@@ -170,7 +226,10 @@ def candidate_foods(
     known.index = table.index
     panel = [n.id for n in registry.nutrients() if n.role == "panel"]
     table["unknown"] = [tuple(n for n in panel if not known.loc[i, n]) for i in table.index]
-    table["potassium_dense"] = values["potassium_mg"] > POTASSIUM_DENSE_MG
+    # unknown potassium counts as dense: a kidney diet must not take it on trust
+    table["potassium_dense"] = (values["potassium_mg"] > POTASSIUM_DENSE_MG) | ~known[
+        "potassium_mg"
+    ]
     allowed = restrictions.allows(table)
     if restrictions.kidney_disease:
         allowed &= ~table["potassium_dense"]

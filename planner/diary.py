@@ -357,10 +357,13 @@ def read_diary(
     spec = _spec_for(path, headers, format)
     nutrient_columns = _nutrient_columns(spec, headers, calcium_dv_mg)
     seen: dict[int, int] = {}
-    frames = [
-        _mark_duplicates(_canonical(chunk, spec, nutrient_columns, sep == ";"), chunk, seen)
-        for chunk in _read_rows(path, encoding, sep, headers)
-    ]
+    try:
+        frames = [
+            _mark_duplicates(_canonical(chunk, spec, nutrient_columns, sep == ";"), chunk, seen)
+            for chunk in _read_rows(path, encoding, sep, headers)
+        ]
+    except pd.errors.ParserError as exc:
+        raise _parser_error(path, exc) from None
     diary = pd.concat(frames, ignore_index=True) if frames else _empty(nutrient_columns)
     if diary.empty:
         raise DiaryFormatError(path, "has a header row but no data rows")
@@ -471,6 +474,19 @@ def _read_rows(path: Path, encoding: str, sep: str, headers: list[str]):
         tail = _skipped_lines(caught)
     if tail:
         yield _bad_rows(tail, columns)
+
+
+def _parser_error(path: Path, exc: Exception) -> DiaryFormatError:
+    """Turn pandas' tokenizer error into a sentence naming the line."""
+    text = str(exc)
+    quote = re.search(r"EOF inside string starting at row (\d+)", text)
+    if quote:
+        line = int(quote[1]) + 1
+        return DiaryFormatError(
+            path, "a quote (\") opened here is never closed, so the rest of the file cannot "
+            "be read as rows", row=line,
+        )  # fmt: skip
+    return DiaryFormatError(path, f"cannot be read as CSV ({text.strip()})")
 
 
 def _skipped_lines(caught) -> list[tuple[int, str]]:

@@ -76,9 +76,9 @@ def account(entries: pd.DataFrame) -> Accounting:
     Examples
     --------
     >>> import pandas as pd
-    >>> account(pd.DataFrame({"status": ["matched", "unmatched", "rejected", "matched"]}))
-    Accounting(rows=4, used=2, flagged=1, rejected=1, by_status={'matched': 2, \
-'low_confidence': 0, 'unmatched': 1, 'rejected': 1})
+    >>> a = account(pd.DataFrame({"status": ["matched", "unmatched", "rejected", "matched"]}))
+    >>> a.rows, a.used, a.flagged, a.rejected, a.reconciles
+    (4, 2, 1, 1, True)
     """
     counts = entries["status"].value_counts()
     by_status = {s: int(counts.get(s, 0)) for s in STATUSES}

@@ -26,7 +26,10 @@ The solver is :func:`scipy.optimize.milp` (HiGHS branch and cut).
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections.abc import Collection, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -127,6 +130,7 @@ def optimize_diet(
     max_items: int | None = None,
     groups: Sequence[GroupSum | GroupCount] = (),
     forbid: Sequence[Collection] = (),
+    forbid_by: Mapping | None = None,
     typical: tuple[Mapping | pd.Series | float, float] | None = None,
     shortfall_cap: float | None = None,
     time_limit: float = 20.0,
@@ -169,6 +173,9 @@ def optimize_diet(
     forbid : sequence of collections
         Sets of items to exclude: a solution may not use exactly one of these sets (for
         variety between successive plans). Turns on selection variables.
+    forbid_by : mapping, optional
+        Item -> key (for example the food an item of a meal plan is). With it, ``forbid``
+        holds sets of keys: a solution may not use exactly the same keys as an earlier one.
     typical : (units, weight), optional
         Prefer typical amounts: for each item used, every unit away from ``units`` (a
         mapping or one number for all) costs ``weight``. Turns on selection variables.
@@ -230,22 +237,26 @@ def optimize_diet(
         or bool(counts)
         or on_min is not None
         or bool(forbid)
+        or forbid_by is not None
         or typical is not None
     )
     if selecting and not np.isfinite(a_max).all():
         raise ValueError("selection (max_items, counts, select_cost) needs a finite amount_max")
 
-    # Variable layout: x (n), y (n if selecting), s (soft), d+ d- (targets), u v (typical).
+    # Variable layout: x (n), y (n if selecting), s (soft), d+ d- (targets), u v (typical),
+    # z (one per forbid_by key), and one variable fixed at 1 for the objective offset.
     soft = [nut for nut in soft_lower if nut in lower]
     tgt = list(targets)
     typical_units, typical_weight = typical if typical is not None else (None, 0.0)
+    keys = list(dict.fromkeys(forbid_by[i] for i in items)) if forbid_by is not None else []
     n_y = n if selecting else 0
     n_u = n if typical is not None else 0
     y0 = n
     s0 = y0 + n_y
     d0 = s0 + len(soft)
     u0 = d0 + 2 * len(tgt)
-    k0 = u0 + 2 * n_u  # one variable fixed at 1 that carries the objective offset
+    z0 = u0 + 2 * n_u
+    k0 = z0 + len(keys)
     n_vars = k0 + 1
 
     def scale_of(nut: str, bound: float) -> float:
@@ -273,6 +284,8 @@ def optimize_diet(
     integrality = np.zeros(n_vars)
     integrality[:n] = is_int
     integrality[y0 : y0 + n_y] = 1
+    integrality[z0:k0] = 1
+    ub[z0:k0] = 1.0
 
     rows = _Rows(n_vars)
     # nutrient totals
@@ -290,7 +303,10 @@ def optimize_diet(
                  value, value)  # fmt: skip
 
     if selecting:
-        on = _as_series(on_min, items, 1.0) if on_min is not None else np.where(is_int, 1.0, 0.0)
+        # "used" means a positive amount: one unit for whole units, a sliver otherwise
+        sliver = np.where(np.isfinite(a_max), a_max * 1e-6, 0.0)
+        default_on = np.where(is_int, 1.0, sliver)
+        on = _as_series(on_min, items, 1.0) if on_min is not None else default_on
         for i in range(n):  # on_i y_i <= x_i <= max_i y_i
             rows.add([[i, y0 + i]], [[1.0, -a_max[i]]], -math.inf, 0.0)
             rows.add([[i, y0 + i]], [[1.0, -on[i]]], 0.0, math.inf)
@@ -316,27 +332,61 @@ def optimize_diet(
         hi = math.inf if g.upper is None else g.upper
         rows.add([cols], [vals], lo, hi)
 
-    for previous in forbid:  # a different set of items than each earlier solution
-        chosen = np.array(sorted({position[i] for i in previous if i in position}), dtype=int)
-        signs = -np.ones(n)
+    if keys:  # z_k = 1 exactly when some item with key k is used
+        key_index = {k: z0 + j for j, k in enumerate(keys)}
+        members: dict = {}
+        for i, item in enumerate(items):
+            members.setdefault(key_index[forbid_by[item]], []).append(y0 + i)
+            rows.add([[y0 + i, key_index[forbid_by[item]]]], [[1.0, -1.0]], -math.inf, 0.0)
+        for z, ys in members.items():
+            rows.add([[z], ys], [[1.0], -np.ones(len(ys))], -math.inf, 0.0)
+    # a different set than each earlier solution: of items, or of keys with forbid_by
+    start, size = (z0, len(keys)) if keys else (y0, n)
+    index = {k: j for j, k in enumerate(keys)} if keys else position
+    for previous in forbid:
+        chosen = np.array(sorted({index[i] for i in previous if i in index}), dtype=int)
+        signs = -np.ones(size)
         signs[chosen] = 1.0
-        rows.add([np.arange(y0, y0 + n)], [signs], -math.inf, len(chosen) - 1.0)
+        rows.add([np.arange(start, start + size)], [signs], -math.inf, len(chosen) - 1.0)
 
     if shortfall_cap is not None and soft:
         rows.add([np.arange(s0, s0 + len(soft))], [c[s0 : s0 + len(soft)]], -math.inf,
                  shortfall_cap)  # fmt: skip
 
     constraints = [rows.constraint()] if rows.count else []
-    result = milp(
-        c,
-        integrality=integrality,
-        bounds=Bounds(lb, ub),
-        constraints=constraints,
-        options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "presolve": True},
-    )
+    with _stdout_to_stderr():
+        result = milp(
+            c,
+            integrality=integrality,
+            bounds=Bounds(lb, ub),
+            constraints=constraints,
+            options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "presolve": True},
+        )
     return _solution(
-        result, foods, items, used_nutrients, lower, upper, soft, s0, n, objective_offset
+        result, foods, items, used_nutrients, lower, upper, soft, s0, n, objective_offset, is_int
     )
+
+
+@contextmanager
+def _stdout_to_stderr():
+    """Send anything the solver's C++ code prints to stdout to stderr instead.
+
+    HiGHS occasionally prints a debugging line straight to file descriptor 1, which would
+    corrupt ``--json`` output.
+    """
+    try:
+        stdout = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # no real stdout (tests capture it)
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(stdout)
+    try:
+        os.dup2(sys.stderr.fileno(), stdout)
+        yield
+    finally:
+        os.dup2(saved, stdout)
+        os.close(saved)
 
 
 class _Rows:
@@ -372,12 +422,15 @@ class _Rows:
         return LinearConstraint(matrix, self.lower, self.upper)
 
 
-def _solution(result, foods, items, nutrients, lower, upper, soft, s0, n, offset) -> DietSolution:
+def _solution(
+    result, foods, items, nutrients, lower, upper, soft, s0, n, offset, is_int
+) -> DietSolution:
     status = STATUS.get(result.status, "error")
     if result.x is None:
         empty = pd.Series(dtype=float)
         return DietSolution(status, empty, empty, math.nan, empty, _no_binding(), result.message)
-    x = np.where(np.abs(result.x[:n]) < TOLERANCE, 0.0, result.x[:n])
+    x = np.where(is_int, np.round(result.x[:n]), result.x[:n])  # HiGHS returns 2.0000000004
+    x = np.where(np.abs(x) < TOLERANCE, 0.0, x)
     amounts = pd.Series(x, index=items)
     totals = pd.Series(foods[nutrients].to_numpy(dtype=float).T @ x, index=nutrients)
     shortfall = pd.Series(

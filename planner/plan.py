@@ -36,7 +36,13 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
-from planner.candidates import Restrictions, candidate_foods, included_ids, portion_nutrients
+from planner.candidates import (
+    Restrictions,
+    candidate_foods,
+    food_ul_limits,
+    included_ids,
+    limit_nutrients,
+)
 from planner.errors import PlannerError
 from planner.foods import FAMILY_NAMES, portion_label
 from planner.optimize import GroupCount, GroupSum, optimize_diet
@@ -144,16 +150,11 @@ def _kind(meal: str) -> str:
 def limits_for(targets: Targets) -> tuple[dict, dict]:
     """Lower and upper bounds per nutrient for a day: targets, ULs that apply, CDRR."""
     table = targets.table
-    lower, upper = {}, {}
-    for n in registry.nutrients():
-        if n.role == "panel":
-            lower[n.id] = float(table.loc[n.id, "target"])
-    for nid, row in table.iterrows():
-        if nid == "sodium_mg" and not math.isnan(row.cdrr):
-            upper["sodium_mg"] = float(row.cdrr)
-        elif row.ul_applies_to_food and not math.isnan(row.ul):
-            key = "niacin_fortified_mg" if nid == "niacin_mg" else row.ul_nutrient
-            upper[key] = float(row.ul)
+    lower = {n.id: float(table.loc[n.id, "target"]) for n in registry.nutrients()
+             if n.role == "panel"}  # fmt: skip
+    upper = food_ul_limits(table)
+    if not math.isnan(table.loc["sodium_mg", "cdrr"]):
+        upper["sodium_mg"] = float(table.loc["sodium_mg", "cdrr"])
     kcal = targets.energy.kcal
     lower["energy_kcal"] = kcal * (1 - ENERGY_TOLERANCE)
     upper["energy_kcal"] = kcal * (1 + ENERGY_TOLERANCE)
@@ -163,7 +164,7 @@ def limits_for(targets: Targets) -> tuple[dict, dict]:
 def _items(candidates: pd.DataFrame, meals: tuple[str, ...]) -> pd.DataFrame:
     """One row per (meal, food) pair the food suits, with per-half-portion nutrients."""
     ids = list(registry.ids())
-    limits = portion_nutrients(candidates, for_limits=True)
+    limits = limit_nutrients(candidates)
     rows = []
     for meal in meals:
         kind = _kind(meal)
@@ -175,9 +176,8 @@ def _items(candidates: pd.DataFrame, meals: tuple[str, ...]) -> pd.DataFrame:
     table = pd.DataFrame(index=index)
     for nid in ids:
         table[nid] = candidates.loc[food_index, nid].to_numpy() / STEPS_PER_PORTION
-        table[f"limit::{nid}"] = limits.loc[food_index, nid].to_numpy() / STEPS_PER_PORTION
-    fortified = candidates.loc[food_index, "family"].eq("fortified_foods").to_numpy()
-    table["limit::niacin_fortified_mg"] = np.where(fortified, table["limit::niacin_mg"], 0.0)
+    for column in limits.columns:
+        table[f"limit::{column}"] = limits.loc[food_index, column].to_numpy() / STEPS_PER_PORTION
     return table
 
 
@@ -299,7 +299,8 @@ def _solve_day(items, candidates, targets, lower, upper, meals, keep, banned, pr
                            index=table.index)  # fmt: skip
         typical = (float(STEPS_PER_PORTION), TYPICAL_WEIGHT)
         energy_target = {"energy_kcal": (targets.energy.kcal, ENERGY_WEIGHT)}
-    forbid = [[f"{m}|{f}" for m, f in day] for day in previous]
+    # earlier days' sets of foods, whatever the meals: no two days use the same foods
+    forbid = [{f for _, f in day} for day in previous]
     common = dict(
         lower=lower_cols,
         upper=upper_cols,
@@ -311,6 +312,7 @@ def _solve_day(items, candidates, targets, lower, upper, meals, keep, banned, pr
         targets=energy_target,
         groups=groups,
         forbid=forbid,
+        forbid_by=food_of,
         time_limit=time_limit,
         mip_rel_gap=0.01,
         objective_offset=1.0,  # stop within about 0.01 of the best objective

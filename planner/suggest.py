@@ -30,7 +30,9 @@ from planner.candidates import (
     POTASSIUM_DENSE_MG,
     Restrictions,
     candidate_foods,
-    portion_nutrients,
+    diary_limit_intakes,
+    food_ul_limits,
+    limit_nutrients,
 )
 from planner.foods import FAMILY_NAMES, portion_label
 from planner.optimize import optimize_diet
@@ -41,6 +43,7 @@ MIN_KCAL_ROOM = 300.0  # the least energy allowance, even when the diary already
 DEFAULT_MAX_FOODS = 4
 HELPS_SHARE = 0.10  # a portion "helps" another gap when it closes at least 10% of it
 SHORTFALL_TOLERANCE = 1e-6
+SOLVE_SECONDS = 5.0  # per solve; the best solution found so far is used after that
 
 
 @dataclass
@@ -155,20 +158,19 @@ def default_kcal_room(report: GapReport) -> float:
 
 
 def ul_room(report: GapReport) -> dict[str, float]:
-    """Per nutrient with a UL that applies to food: how much can be added on every day.
+    """Per UL that applies to food: how much the add-on may add on every day.
 
-    The room is the UL minus the highest daily intake in the diary (never below zero), so
-    the add-on cannot push any day past the limit. Sodium has no UL (its CDRR is a
+    The room is the UL minus the highest daily intake in the diary, never below zero, so
+    the add-on cannot push any day past the limit. The diary's unknown values count high
+    (:func:`planner.candidates.diary_limit_intakes`). Sodium has no UL (its CDRR is a
     chronic-disease threshold, not a toxicity limit), so it is reported, not limited here.
     """
+    limits = food_ul_limits(report.targets.table)
+    daily = diary_limit_intakes(report.entries)
     rooms = {}
-    for nid, row in report.nutrients.iterrows():
-        if nid == "sodium_mg" or not row["ul_applies"] or math.isnan(row["ul"]):
-            continue
-        ul_nutrient = report.targets.table.loc[nid, "ul_nutrient"]
-        daily = report.days.loc[report.days["nutrient"].eq(nid), "ul_intake"]
-        worst = float(daily.max()) if daily.notna().any() else 0.0
-        rooms[ul_nutrient] = max(0.0, float(row["ul"]) - worst)
+    for key, ul in limits.items():
+        worst = float(daily[key].max()) if key in daily and len(daily) else 0.0
+        rooms[key] = max(0.0, ul - worst)
     return rooms
 
 
@@ -220,7 +222,7 @@ def _step_table(candidates: pd.DataFrame) -> pd.DataFrame:
 
 def _solve(candidates, goals, report, room, max_foods, with_limits=True, lexicographic=True):
     steps = _step_table(candidates)
-    limits = _step_table_limits(candidates)
+    limits = limit_nutrients(candidates) / STEPS_PER_PORTION
     upper_cols = {}
     table = steps.copy()
     rooms = ul_room(report) if with_limits else {}
@@ -237,6 +239,11 @@ def _solve(candidates, goals, report, room, max_foods, with_limits=True, lexicog
         integer=True,
         soft_lower={nid: 1.0 for nid in lower},
         max_items=max_foods,
+        # the unclosed share is near zero when the gaps can be closed: an offset turns the
+        # relative gap into an absolute one, so proving the optimum does not take forever
+        objective_offset=1.0,
+        mip_rel_gap=1e-4,
+        time_limit=SOLVE_SECONDS,
     )
     first = optimize_diet(table, **common)
     if not first.ok or not lexicographic:
@@ -254,13 +261,6 @@ def _solve(candidates, goals, report, room, max_foods, with_limits=True, lexicog
         shortfall_cap=cap,
     )
     return third if third.ok else best
-
-
-def _step_table_limits(candidates: pd.DataFrame) -> pd.DataFrame:
-    values = portion_nutrients(candidates, for_limits=True)
-    values.index = candidates.index
-    ul_cols = {nid: values[nid] / STEPS_PER_PORTION for nid in registry.ids()}
-    return pd.DataFrame(ul_cols)
 
 
 def _addon_table(candidates: pd.DataFrame, chosen: pd.Series) -> pd.DataFrame:
