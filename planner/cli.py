@@ -150,6 +150,30 @@ def build_restrictions(include=(), **options):
     )
 
 
+def chart_option(func):
+    return click.option(
+        "--chart",
+        "chart_path",
+        type=click.Path(dir_okay=False),
+        help="Also draw a chart to this file (.png, .svg or .pdf).",
+    )(func)
+
+
+def check_chart_suffix(path) -> None:
+    """Fail before any work if a chart file has a suffix planner cannot write."""
+    from pathlib import Path
+
+    if path and Path(path).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise click.ClickException(f"{path}: a chart is written as .png, .svg or .pdf")
+
+
+def write_chart(figure, path) -> None:
+    from planner.charts import save_figure
+
+    save_figure(figure, path)
+    click.echo(f"wrote {path}", err=True)
+
+
 def force_option(func):
     return click.option("--force", is_flag=True, help="Overwrite output files that already exist.")(
         func
@@ -402,13 +426,25 @@ def echo_json(payload) -> None:
     "leaves free, at least 300.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
-def suggest_cmd(diary, profiles_path, max_foods, kcal_room, as_json, **options):
+@chart_option
+@force_option
+def suggest_cmd(diary, profiles_path, max_foods, kcal_room, as_json, chart_path, force, **options):
     """The fewest of the article's foods, in household portions, that close DIARY's gaps."""
     from planner.render import NOT_MEDICAL_ADVICE
 
+    if chart_path:
+        check_writable(chart_path, force)
+    check_chart_suffix(chart_path)
     restrictions = build_restrictions(**options)
     reports = run_analysis(diary, profiles_path, options)
     results = {p: suggest(r, restrictions, max_foods, kcal_room) for p, r in reports.items()}
+    if chart_path:
+        from planner.charts import plot_before_after
+
+        if len(reports) > 1:
+            raise click.UsageError("--chart draws one person; filter the diary to one person")
+        (report,), ((_, addon),) = reports.values(), results.values()
+        write_chart(plot_before_after(report, addon), chart_path)
     if as_json:
         payloads = {p: suggestions_payload(pair) for p, pair in results.items()}
         if list(payloads) == [""]:
@@ -442,6 +478,7 @@ def run_analysis(diary, profiles_path, options):
 
 
 OUT_DIR_FILES = ("summary.csv", "daily.csv", "entries.csv")
+OUT_DIR_CHARTS = ("coverage.png", "daily.png")
 
 
 def check_out_dir(out_dir, force: bool) -> None:
@@ -451,7 +488,7 @@ def check_out_dir(out_dir, force: bool) -> None:
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise click.ClickException(f"{folder} exists and is not a folder")
-    for name in OUT_DIR_FILES:
+    for name in OUT_DIR_FILES + OUT_DIR_CHARTS:
         check_writable(folder / name, force)
 
 
@@ -471,6 +508,13 @@ def write_analysis(reports, out_dir, force: bool) -> None:
     summary_frame(reports).to_csv(folder / names[0], index=False, lineterminator="\n")
     daily_frame(reports).to_csv(folder / names[1], index=False, lineterminator="\n")
     entries_for_csv(entries).to_csv(folder / names[2], index=False, lineterminator="\n")
+    from planner.charts import plot_coverage, plot_daily, save_figure
+
+    for person, report in reports.items():
+        prefix = f"{person}-" if person else ""
+        for name, plot in zip(OUT_DIR_CHARTS, (plot_coverage, plot_daily), strict=True):
+            save_figure(plot(report), folder / f"{prefix}{name}")
+            names.append(f"{prefix}{name}")
     click.echo(f"wrote {', '.join(str(folder / n) for n in names)}", err=True)
 
 
@@ -505,16 +549,19 @@ def write_analysis(reports, out_dir, force: bool) -> None:
 @click.option(
     "--out", "out_path", type=click.Path(dir_okay=False), help="Write the plan to this CSV."
 )
+@chart_option
 @force_option
 def plan_cmd(
     include, from_diary, days, snacks, seed, max_days_per_food, prices, as_json, out_path,
-    force, **options,
+    chart_path, force, **options,
 ):  # fmt: skip
     """Plan a day (or a week) of meals from the article's foods that meets every target."""
     from planner.plan import plan_days, plan_frame, plan_json, read_prices, render_plan
 
-    if out_path:
-        check_writable(out_path, force)
+    for path in (out_path, chart_path):
+        if path:
+            check_writable(path, force)
+    check_chart_suffix(chart_path)
     profile = build_profile(**options)
     restrictions = build_restrictions(include=include, **options)
     extra = None
@@ -537,10 +584,60 @@ def plan_cmd(
     if out_path:
         plan_frame(plan).to_csv(out_path, index=False, lineterminator="\n")
         click.echo(f"wrote {out_path}", err=True)
+    if chart_path:
+        from planner.charts import plot_plan
+
+        write_chart(plot_plan(plan), chart_path)
     if as_json:
         echo_json(plan_json(plan))
         return
     click.echo(render_plan(plan))
+
+
+CHART_KINDS = ("coverage", "daily", "contributors", "before-after")
+
+
+@cli.command("chart")
+@click.argument("diary", type=click.Path())
+@profile_options
+@diary_options
+@restriction_options
+@click.option(
+    "--kind",
+    type=click.Choice(CHART_KINDS),
+    default="coverage",
+    show_default=True,
+    help="coverage: each nutrient against its target; daily: a heatmap of days; "
+    "contributors: the foods behind each gap; before-after: the average day with the "
+    "suggested add-on.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The chart file; its suffix picks the format (.png, .svg or .pdf).",
+)
+@force_option
+def chart_cmd(diary, kind, out_path, force, **options):
+    """Draw a nutrient coverage chart of DIARY."""
+    from planner import charts
+
+    check_writable(out_path, force)
+    check_chart_suffix(out_path)
+    reports = run_analysis(diary, None, options)
+    if len(reports) > 1:
+        raise click.UsageError("chart draws one person; use analyze --out-dir for several")
+    (report,) = reports.values()
+    if kind == "before-after":
+        _, addon = suggest(report, build_restrictions(**options))
+        figure = charts.plot_before_after(report, addon)
+    else:
+        plot = {"coverage": charts.plot_coverage, "daily": charts.plot_daily,
+                "contributors": charts.plot_contributors}[kind]  # fmt: skip
+        figure = plot(report)
+    write_chart(figure, out_path)
 
 
 def main(argv: list[str] | None = None) -> None:

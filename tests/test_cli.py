@@ -204,7 +204,9 @@ def test_analyze_out_dir(runner, in_repo, tmp_path):
     result = runner.invoke(cli, ["analyze", EXAMPLE, *PROFILE, "--out-dir", str(out),
                                  "--no-suggest"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "entries.csv", "summary.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "coverage.png", "daily.csv", "daily.png", "entries.csv", "summary.csv",
+    ]  # fmt: skip
     again = runner.invoke(cli, ["analyze", EXAMPLE, *PROFILE, "--out-dir", str(out)])
     assert again.exit_code == 1 and "already exists; use --force" in again.output
 
@@ -251,3 +253,28 @@ def test_plan_text_and_json(runner, tmp_path):
     assert data["days"][0]["meals"][0]["foods"][0].keys() >= {"id", "description", "portion",
                                                               "grams"}  # fmt: skip
     assert out.read_text().startswith("day,meal,")
+
+
+@pytest.mark.parametrize("kind", ["coverage", "daily", "contributors", "before-after"])
+def test_chart_each_kind(runner, in_repo, tmp_path, kind):
+    out = tmp_path / f"{kind}.svg"
+    result = runner.invoke(cli, ["chart", EXAMPLE, *PROFILE, "--kind", kind, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_chart_refuses_an_unknown_suffix_before_any_work(runner, in_repo, tmp_path):
+    result = runner.invoke(cli, ["chart", EXAMPLE, *PROFILE, "-o", str(tmp_path / "c.txt")])
+    assert result.exit_code == 1
+    assert "a chart is written as .png, .svg or .pdf" in result.output
+
+
+def test_plan_and_suggest_charts(runner, in_repo, tmp_path):
+    plan_png = tmp_path / "plan.png"
+    result = runner.invoke(cli, ["plan", *PROFILE, "--chart", str(plan_png)])
+    assert result.exit_code == 0, result.output
+    assert plan_png.read_bytes().startswith(b"\x89PNG")
+    pdf = tmp_path / "addon.pdf"
+    result = runner.invoke(cli, ["suggest", EXAMPLE, *PROFILE, "--chart", str(pdf)])
+    assert result.exit_code == 0, result.output
+    assert pdf.read_bytes().startswith(b"%PDF")

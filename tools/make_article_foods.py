@@ -153,8 +153,9 @@ CHOICES: tuple[Choice, ...] = (
     Choice("18235", "whole_grains", 2, "lunch;snack", PLANT_GLUTEN),  # ww crackers, 6
     Choice("19034", "whole_grains", 2, "snack", PLANT),  # popcorn, air-popped, 1 oz
     # --- avocados
-    Choice("09037", "avocados", 1, ALL_DAY, PLANT),  # avocado, 1 cup cubes
-    Choice("09038", "avocados", 2, "breakfast;lunch;snack", PLANT),  # California (Hass), 1
+    # avocados suit lunch, dinner and snacks; on their own they made odd breakfasts
+    Choice("09037", "avocados", 1, MAIN, PLANT),  # avocado, 1 cup cubes
+    Choice("09038", "avocados", 2, "lunch;snack", PLANT),  # California (Hass), 1
     # --- bananas (and their cooking cousin)
     Choice("09040", "bananas", 5, BREAKFAST_SNACK, PLANT),  # banana, 1 medium
     Choice("09278", "bananas", 2, MAIN, PLANT),  # plantain, cooked, 1 cup slices
