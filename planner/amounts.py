@@ -20,8 +20,7 @@ import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-
-import pandas as pd
+from typing import NamedTuple
 
 from planner.errors import PlannerError
 
@@ -264,22 +263,46 @@ def _measure_volume(measure: str, amount: float) -> tuple[str, float] | None:
     return None
 
 
-def _list_measures(portions: pd.DataFrame) -> str:
-    if portions.empty:
+class Portion(NamedTuple):
+    """One household portion of a food, with what matching needs worked out once."""
+
+    amount: float
+    measure: str
+    grams: float
+    name: str  # the measure normalised: lowercase words, decorations dropped
+    written: str  # the measure as written, lowercase, spaces collapsed
+    volume: tuple[str, float] | None  # (unit, how many of it) for a volume measure
+
+
+def portion_records(portions) -> tuple[Portion, ...]:
+    """A food's portions (rows of the portion table, or Portions already) as Portions."""
+    if isinstance(portions, tuple) and all(isinstance(p, Portion) for p in portions):
+        return portions
+    records = zip(portions["amount"], portions["measure"], portions["grams"], strict=True)
+    return tuple(
+        Portion(
+            float(a), str(m), float(g), _normalise_measure(str(m)),
+            " ".join(str(m).lower().split()), _measure_volume(str(m), float(a)),
+        )
+        for a, m, g in records
+    )  # fmt: skip
+
+
+def _list_measures(portions: tuple[Portion, ...]) -> str:
+    if not portions:
         return "the food table has no household measures for this food"
-    shown = [f"{a:g} {m}" for a, m in zip(portions["amount"], portions["measure"], strict=True)]
-    return "it has: " + "; ".join(shown)
+    return "it has: " + "; ".join(f"{p.amount:g} {p.measure}" for p in portions)
 
 
-def to_grams(amount: Amount, portions: pd.DataFrame, food: str = "") -> Grams:
+def to_grams(amount: Amount, portions, food: str = "") -> Grams:
     """Convert an :class:`Amount` of one food to grams using that food's portions.
 
     Parameters
     ----------
     amount : Amount
-    portions : pandas.DataFrame
+    portions : pandas.DataFrame or tuple of Portion
         The food's rows of the portion table (``amount``, ``measure``, ``grams``), in
-        USDA's order.
+        USDA's order, or the same as :func:`portion_records` (faster when reused).
     food : str, optional
         The food's description; a bare count ("2" cookies) is read as the food's own item
         measure ("1 cookie") when the description names it.
@@ -299,6 +322,7 @@ def to_grams(amount: Amount, portions: pd.DataFrame, food: str = "") -> Grams:
     q = amount.quantity
     if amount.kind == "mass":
         return Grams(q * GRAMS_PER[amount.unit])
+    portions = portion_records(portions)
     if amount.kind == "volume":
         return _volume_to_grams(amount, portions)
     if amount.kind == "count":
@@ -310,21 +334,18 @@ def _per_unit(row) -> float:
     return row.grams / row.amount if row.amount else math.nan
 
 
-def _volume_to_grams(amount: Amount, portions: pd.DataFrame) -> Grams:
+def _volume_to_grams(amount: Amount, portions: tuple[Portion, ...]) -> Grams:
     unit = amount.unit.split(",")[0].strip()
     wanted = _normalise_measure(amount.unit)
-    candidates = []
-    for row in portions.itertuples():
-        volume = _measure_volume(row.measure, row.amount)
-        if volume is not None and volume[1] > 0:
-            candidates.append((row, *volume))
+    plain = _normalise_measure(unit)
+    candidates = [(p, *p.volume) for p in portions if p.volume is not None and p.volume[1] > 0]
     if not candidates:
         return Grams(math.nan, f"no volume measure for this food; {_list_measures(portions)}")
     # 1) the same measure with the same decoration ("cup, shredded"); 2) the plain unit;
     # 3) the same unit with any decoration, USDA's first; 4) any volume measure.
     for pick in (
-        lambda r, v: _normalise_measure(r.measure) == wanted,
-        lambda r, v: v == unit and _normalise_measure(r.measure) == _normalise_measure(unit),
+        lambda r, v: r.name == wanted,
+        lambda r, v: v == unit and r.name == plain,
         lambda r, v: v == unit,
         lambda r, v: True,
     ):
@@ -336,7 +357,7 @@ def _volume_to_grams(amount: Amount, portions: pd.DataFrame) -> Grams:
     grams = amount.quantity * ML_PER[unit] * grams_per_ml
     note = ""
     others = [r.measure for r, v, _ in candidates if r is not row and v == vol]
-    if _normalise_measure(row.measure) != wanted:
+    if row.name != wanted:
         note = (
             f"{unit} converted through the food's '{row.amount:g} {row.measure}' ({row.grams:g} g)"
         )
@@ -345,31 +366,25 @@ def _volume_to_grams(amount: Amount, portions: pd.DataFrame) -> Grams:
     return Grams(grams, note)
 
 
-def _item_rows(portions: pd.DataFrame, food: str):
+def _item_rows(portions: tuple[Portion, ...], food: str):
     """Portion rows that are one item of the food, best first (for bare counts)."""
-    rows = list(portions.itertuples())
-    names = [_normalise_measure(r.measure) for r in rows]
     food_words = set(_normalise_measure(food).split())
     for test in (
         lambda n: n.split()[0] in COUNT_MEASURES,  # "medium", "each", "whole"...
         lambda n: "medium" in n.split(),  # "potato medium", "ear medium"
         lambda n: n.split()[0] in food_words,  # "cookie" for "Cookies, chocolate chip"
     ):
-        for row, name in zip(rows, names, strict=True):
-            if _is_item(name, row.measure) and test(name):
+        for row in portions:
+            if _is_item(row) and test(row.name):
                 yield row
 
 
-def _is_item(name: str, measure: str) -> bool:
-    words = name.split()
-    return (
-        bool(words)
-        and words[0] not in NOT_ITEMS | GRAMS_PER.keys()
-        and (_measure_volume(measure, 1.0) is None)
-    )
+def _is_item(row: Portion) -> bool:
+    words = row.name.split()
+    return bool(words) and words[0] not in NOT_ITEMS | GRAMS_PER.keys() and row.volume is None
 
 
-def _count_to_grams(quantity: float, portions: pd.DataFrame, food: str = "") -> Grams:
+def _count_to_grams(quantity: float, portions: tuple[Portion, ...], food: str = "") -> Grams:
     row = next(_item_rows(portions, food), None)
     if row is None:
         note = f"no unit given and no single-item measure; {_list_measures(portions)}"
@@ -378,18 +393,16 @@ def _count_to_grams(quantity: float, portions: pd.DataFrame, food: str = "") -> 
     return Grams(quantity * _per_unit(row), note)
 
 
-def _measure_to_grams(amount: Amount, portions: pd.DataFrame, food: str = "") -> Grams:
+def _measure_to_grams(amount: Amount, portions: tuple[Portion, ...], food: str = "") -> Grams:
     wanted = _normalise_measure(amount.unit)
     if not wanted:
         return _count_to_grams(amount.quantity, portions, food)
-    rows = list(portions.itertuples())
     # the measure exactly as the food has it first: the decoration can be what tells two
     # portions apart ("container (6 oz)" and "container (8 oz)")
     written = " ".join(amount.unit.lower().split())
-    for row in rows:
-        if " ".join(str(row.measure).lower().split()) == written:
+    for row in portions:
+        if row.written == written:
             return Grams(amount.quantity * _per_unit(row))
-    names = [_normalise_measure(r.measure) for r in rows]
     wanted_words = set(wanted.split())
     # exact (decorations removed), then the food's measure starting with the words given,
     # then the words given starting with the food's measure ("slice white bread" -> slice),
@@ -400,8 +413,8 @@ def _measure_to_grams(amount: Amount, portions: pd.DataFrame, food: str = "") ->
         lambda n: wanted.startswith(n + " "),
         lambda n: wanted_words <= set(n.split()),
     ):
-        for row, name in zip(rows, names, strict=True):
-            if name and test(name):
-                note = "" if name == wanted else f"read as '{row.amount:g} {row.measure}'"
+        for row in portions:
+            if row.name and test(row.name):
+                note = "" if row.name == wanted else f"read as '{row.amount:g} {row.measure}'"
                 return Grams(amount.quantity * _per_unit(row), note)
     return Grams(math.nan, f"no '{amount.unit}' measure for this food; {_list_measures(portions)}")

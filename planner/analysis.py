@@ -139,16 +139,84 @@ def score_diary(entries: pd.DataFrame, profile: Profile) -> GapReport:
     >>> report.gaps["nutrient"].iloc[0]
     'magnesium_mg'
     """
-    targets = targets_for_profile(profile)
+    entries = entries.assign(person="")
+    entries.attrs = dict(entries.attrs)
+    return _score(entries, {"": profile})[""]
+
+
+def score_people(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, GapReport]:
+    """Score a diary that holds several people, each against their own profile.
+
+    Every person is scored in the same vectorised group-bys (by person and day), so a
+    cohort costs about what one long diary does.
+
+    Parameters
+    ----------
+    entries : pandas.DataFrame
+        Resolved entries with a ``person`` column.
+    profiles : dict
+        Person label -> :class:`Profile`. Every person in the diary must have one.
+
+    Raises
+    ------
+    planner.errors.ProfileError
+        If a person in the diary has no profile.
+    """
+    from planner.errors import ProfileError
+
+    people = list(dict.fromkeys(entries["person"]))
+    missing = [p for p in people if p not in profiles]
+    if missing:
+        raise ProfileError(
+            "person",
+            ", ".join(missing),
+            "is in the diary but not in the profiles file",
+        )
+    return _score(entries, {p: profiles[p] for p in people})
+
+
+def _score(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, GapReport]:
+    """The vectorised core of :func:`score_diary` and :func:`score_people`."""
     entries = _complete_columns(entries)
-    carried = entries.attrs.get("nutrients")
-    totals_only = entries.attrs.get("level", "entry") != "entry"
+    attrs = entries.attrs
+    carried = attrs.get("nutrients") if attrs.get("level", "entry") != "entry" else None
+    targets = _targets_by_person(profiles)
     live = entries[entries["status"].ne("rejected") & entries["date"].notna()]
-    days = _days(live, targets, carried if totals_only else None)
-    nutrients = _period(days, targets, live, carried if totals_only else None)
-    gaps = _gaps(nutrients)
-    top = _top_foods(live[live["status"].eq("matched")]) if not totals_only else _no_top()
-    energy = _energy(days)
+    days = _days(live, targets, carried)
+    nutrients = _period(days, targets, live, carried)
+    used = live[live["status"].eq("matched")]
+    top = _top_foods(used) if carried is None else _no_top()
+    reports = {}
+    by_person = {
+        "entries": dict(iter(entries.groupby("person", sort=False))),
+        "days": dict(iter(days.groupby("person", sort=False))),
+        "nutrients": dict(iter(nutrients.groupby("person", sort=False))),
+        "top": dict(iter(top.groupby("person", sort=False))),
+    }
+    for person, profile in profiles.items():
+        person_entries = by_person["entries"].get(person, entries.iloc[:0])
+        person_entries.attrs = attrs
+        person_days = by_person["days"].get(person, days.iloc[:0]).drop(columns="person")
+        table = by_person["nutrients"].get(person, nutrients.iloc[:0])
+        table = table.drop(columns="person").set_index("nutrient")
+        person_top = by_person["top"].get(person, top.iloc[:0]).drop(columns="person")
+        person_targets = targets[person]
+        reports[person] = GapReport(
+            profile=profile,
+            targets=person_targets,
+            entries=person_entries,
+            days=person_days.reset_index(drop=True),
+            nutrients=table,
+            gaps=_gaps(table),
+            top_foods=person_top.reset_index(drop=True),
+            energy=_energy(person_days),
+            accounting=account(person_entries),
+            notes=_notes(person_targets, person_entries, table),
+        )
+    return reports
+
+
+def _notes(targets: Targets, entries: pd.DataFrame, nutrients: pd.DataFrame) -> list[str]:
     notes = list(targets.notes) + list(entries.attrs.get("notes", []))
     repeats = int((entries["duplicate_of"] > 0).sum()) if "duplicate_of" in entries else 0
     if repeats:
@@ -160,22 +228,13 @@ def score_diary(entries: pd.DataFrame, profile: Profile) -> GapReport:
             "The niacin UL covers nicotinic acid from supplements and fortified foods; food "
             "tables do not separate it from natural niacin, so it is not checked here."
         )
-    return GapReport(
-        profile=profile,
-        targets=targets,
-        entries=entries,
-        days=days,
-        nutrients=nutrients,
-        gaps=gaps,
-        top_foods=top,
-        energy=energy,
-        accounting=account(entries),
-        notes=notes,
-    )
+    return notes
 
 
 def _complete_columns(entries: pd.DataFrame) -> pd.DataFrame:
     missing = [n for n in registry.ids() if n not in entries]
+    if "person" not in entries:
+        entries = entries.assign(person="")
     if not missing:
         return entries
     extra = pd.DataFrame(np.nan, index=entries.index, columns=missing)
@@ -184,9 +243,8 @@ def _complete_columns(entries: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _ul_nutrient(targets: Targets, nid: str) -> str | None:
-    """The nutrient whose intake is checked against ``nid``'s UL, if one applies to food."""
-    row = targets.table.loc[nid]
+def _ul_nutrient(nid: str, row) -> str | None:
+    """The nutrient whose intake is checked against a UL, if one applies to food."""
     if nid == "sodium_mg":
         return "sodium_mg" if not math.isnan(row.cdrr) else None
     if not row.ul_applies_to_food or math.isnan(row.ul):
@@ -197,66 +255,107 @@ def _ul_nutrient(targets: Targets, nid: str) -> str | None:
     return nid
 
 
-def _days(live: pd.DataFrame, targets: Targets, carried: list[str] | None) -> pd.DataFrame:
+def _targets_by_person(profiles: dict[str, Profile]) -> dict[str, Targets]:
+    """Targets for each person, worked out once per distinct profile."""
+    from dataclasses import replace
+
+    cache: dict[Profile, Targets] = {}
+    out = {}
+    for person, profile in profiles.items():
+        key = replace(profile, person=None, source=None)
+        if key not in cache:
+            cache[key] = targets_for_profile(key)
+        shared = cache[key]
+        out[person] = Targets(profile, shared.table, shared.energy, shared.notes)
+    return out
+
+
+def _target_frame(targets: dict[str, Targets]) -> pd.DataFrame:
+    """One row per person and scored nutrient: target, limit and what the limit is checked on,
+    with the name, unit, kind and UL coverage for reports."""
     ids = _scored()
-    ul_ids = {nid: _ul_nutrient(targets, nid) for nid in ids}
-    value_cols = sorted(set(ids) | {u for u in ul_ids.values() if u})
-    grouped = live.groupby("date", sort=True)
-    sums = grouped[value_cols].sum(min_count=1)
-    known = live[value_cols].notna().groupby(live["date"]).sum()
-    n_entries = grouped.size()
-    energy = live["energy_kcal"]
-    known_energy = energy.where(energy.notna(), 0.0)
-    energy_total = known_energy.groupby(live["date"]).sum()
+    shared: dict[int, pd.DataFrame] = {}  # people with the same profile share one table
     frames = []
-    for nid in ids:
-        row = targets.table.loc[nid]
-        ul_nid = ul_ids[nid]
-        with_value = known_energy.where(live[nid].notna(), 0.0).groupby(live["date"]).sum()
-        ul_value = row.cdrr if nid == "sodium_mg" else row.ul
-        frame = pd.DataFrame(
-            {
-                "date": sums.index,
-                "nutrient": nid,
-                "intake": sums[nid].to_numpy(),
-                "target": row.target,
-                "ul": ul_value,
-                "ul_applies": ul_nid is not None,
-                "ul_intake": sums[ul_nid].to_numpy() if ul_nid else np.nan,
-                "completeness": (known[nid] / n_entries).to_numpy(),
-                "energy_completeness": _ratio(with_value, energy_total).to_numpy(),
-                "entries": n_entries.to_numpy(),
-            }
-        )
-        if carried is not None and nid not in carried:
-            frame["completeness"] = np.nan
-            frame["energy_completeness"] = np.nan
-        frames.append(frame)
-    days = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if days.empty:
+    for person, t in targets.items():
+        if id(t.table) not in shared:
+            table = t.table.loc[ids]
+            shared[id(t.table)] = pd.DataFrame(
+                {
+                    "nutrient": ids,
+                    "name": table["name"].to_numpy(),
+                    "unit": table["unit"].to_numpy(),
+                    "kind": table["kind"].to_numpy(),
+                    "ul_covers": table["ul_covers"].to_numpy(),
+                    "target": table["target"].to_numpy(dtype=float),
+                    "ul": np.where(table.index == "sodium_mg", table["cdrr"], table["ul"]),
+                    "ul_nutrient": [_ul_nutrient(nid, r) for nid, r in table.iterrows()],
+                }
+            )
+        frames.append(shared[id(t.table)].assign(person=person))
+    frame = pd.concat(frames, ignore_index=True)
+    frame["ul"] = frame["ul"].astype(float)
+    frame["ul_applies"] = frame["ul_nutrient"].notna()
+    return frame
+
+
+def _days(live: pd.DataFrame, targets: dict[str, Targets], carried: list[str] | None):
+    """One row per person, day and scored nutrient, from one group-by over all rows."""
+    ids = _scored()
+    ul_ids = sorted({n.id for n in registry.nutrients() if n.role == "ul_only"})
+    keys = [live["person"], live["date"]]
+    values = live[ids + ul_ids]
+    sums = values.groupby(keys, sort=True).sum(min_count=1)
+    if sums.empty:
         return _empty_days()
-    days["percent_of_target"] = 100.0 * days["intake"] / days["target"]
-    days["lower_bound"] = days["completeness"] < 1.0
-    days["status"] = _status(days, carried)
-    return days[
+    known = values[ids].notna()
+    n_known = known.groupby(keys, sort=True).sum()
+    n_entries = live.groupby(keys, sort=True).size()
+    energy = live["energy_kcal"].fillna(0.0)
+    energy_with = known.mul(energy, axis=0).groupby(keys, sort=True).sum()
+    energy_total = energy.groupby(keys, sort=True).sum()
+
+    long = sums[ids].stack(future_stack=True).rename("intake").to_frame()
+    long.index.names = ["person", "date", "nutrient"]
+    long["known"] = n_known.stack(future_stack=True).to_numpy()
+    long["energy_with"] = energy_with.stack(future_stack=True).to_numpy()
+    long = long.reset_index()
+    per_day = pd.DataFrame({"entries": n_entries, "energy_total": energy_total}).reset_index()
+    per_day.columns = ["person", "date", "entries", "energy_total"]
+    long = long.merge(per_day, on=["person", "date"], how="left")
+    limits = _target_frame(targets)[["person", "nutrient", "target", "ul", "ul_nutrient",
+                                     "ul_applies"]]  # fmt: skip
+    long = long.merge(limits, on=["person", "nutrient"], how="left")
+    # the amount checked against each UL: the nutrient itself, or folic acid for folate
+    ul_sums = sums.stack(future_stack=True).rename("ul_intake").reset_index()
+    ul_sums.columns = ["person", "date", "ul_nutrient", "ul_intake"]
+    long = long.merge(ul_sums, on=["person", "date", "ul_nutrient"], how="left")
+
+    long["completeness"] = long["known"] / long["entries"]
+    long["energy_completeness"] = long["energy_with"] / long["energy_total"].where(
+        long["energy_total"] > 0
+    )
+    if carried is not None:
+        absent = ~long["nutrient"].isin(carried)
+        long.loc[absent, ["completeness", "energy_completeness"]] = np.nan
+    long["percent_of_target"] = 100.0 * long["intake"] / long["target"]
+    long["lower_bound"] = long["completeness"] < 1.0
+    long["status"] = _status(long, carried)
+    return long[
         [
-            "date", "nutrient", "intake", "target", "percent_of_target", "ul", "ul_applies",
-            "ul_intake", "status", "completeness", "energy_completeness", "lower_bound",
-            "entries",
+            "person", "date", "nutrient", "intake", "target", "percent_of_target", "ul",
+            "ul_applies", "ul_intake", "status", "completeness", "energy_completeness",
+            "lower_bound", "entries",
         ]
     ]  # fmt: skip
 
 
 def _empty_days() -> pd.DataFrame:
     columns = [
-        "date", "nutrient", "intake", "target", "percent_of_target", "ul", "ul_applies",
-        "ul_intake", "status", "completeness", "energy_completeness", "lower_bound", "entries",
+        "person", "date", "nutrient", "intake", "target", "percent_of_target", "ul",
+        "ul_applies", "ul_intake", "status", "completeness", "energy_completeness",
+        "lower_bound", "entries",
     ]  # fmt: skip
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-
-
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    return numerator / denominator.where(denominator > 0)
 
 
 def _status(frame: pd.DataFrame, carried: list[str] | None, intake="intake", ul="ul_intake"):
@@ -264,7 +363,7 @@ def _status(frame: pd.DataFrame, carried: list[str] | None, intake="intake", ul=
     status = np.select(
         [
             frame[intake].isna(),
-            frame["ul_applies"] & (frame[ul] > frame["ul"]),
+            frame["ul_applies"].astype(bool) & (frame[ul] > frame["ul"]),
             frame[intake] >= frame["target"],
         ],
         ["unknown", over_limit, "met"],
@@ -276,49 +375,72 @@ def _status(frame: pd.DataFrame, carried: list[str] | None, intake="intake", ul=
 
 
 def _period(
-    days: pd.DataFrame, targets: Targets, live: pd.DataFrame, carried: list[str] | None
+    days: pd.DataFrame, targets: dict[str, Targets], live: pd.DataFrame, carried
 ) -> pd.DataFrame:
+    """One row per person and scored nutrient over the period."""
     ids = _scored()
-    table = targets.table.loc[ids]
-    g = days.groupby("nutrient", sort=False)
-    count = lambda s: days["status"].eq(s).groupby(days["nutrient"]).sum()  # noqa: E731
-    energy = live["energy_kcal"].where(live["energy_kcal"].notna(), 0.0)
-    energy_total = energy.sum()
-    frame = pd.DataFrame(index=pd.Index(ids, name="nutrient"))
-    frame["name"] = table["name"]
-    frame["unit"] = table["unit"]
-    frame["mean_intake"] = g["intake"].mean()
-    frame["target"] = table["target"]
-    frame["kind"] = table["kind"]
-    frame["percent_of_target"] = 100.0 * frame["mean_intake"] / frame["target"]
-    frame["ul"] = [targets.table.loc[n, "cdrr" if n == "sodium_mg" else "ul"] for n in ids]
-    frame["ul_applies"] = g["ul_applies"].first().reindex(ids).fillna(False).astype(bool)
-    frame["ul_covers"] = table["ul_covers"]
-    frame["mean_ul_intake"] = g["ul_intake"].mean()
-    frame["days"] = g.size().reindex(ids).fillna(0).astype(int)
-    frame["days_met"] = count("met").reindex(ids).fillna(0).astype(int)
-    frame["days_below"] = count("below").reindex(ids).fillna(0).astype(int)
-    above = count("above_ul").reindex(ids).fillna(0) + count("above_cdrr").reindex(ids).fillna(0)
-    frame["days_above_ul"] = above.astype(int)
-    n_live = len(live)
-    known = live[ids].notna().sum() if n_live else pd.Series(0, index=ids)
-    frame["completeness"] = (known / n_live) if n_live else np.nan
-    with_value = pd.Series({n: energy.where(live[n].notna(), 0.0).sum() for n in ids})
-    frame["energy_completeness"] = with_value / energy_total if energy_total > 0 else np.nan
+    frame = _target_frame(targets)
+    if len(days):
+        g = days.groupby(["person", "nutrient"], sort=False)
+        stats = pd.DataFrame(
+            {
+                "mean_intake": g["intake"].mean(),
+                "mean_ul_intake": g["ul_intake"].mean(),
+                "days": g.size(),
+                "days_met": g["status"].agg(lambda s: int((s == "met").sum())),
+                "days_below": g["status"].agg(lambda s: int((s == "below").sum())),
+                "days_above_ul": g["status"].agg(
+                    lambda s: int(s.isin(["above_ul", "above_cdrr"]).sum())
+                ),
+            }
+        ).reset_index()
+        frame = frame.merge(stats, on=["person", "nutrient"], how="left")
+    else:
+        for column in ("mean_intake", "mean_ul_intake"):
+            frame[column] = np.nan
+        for column in ("days", "days_met", "days_below", "days_above_ul"):
+            frame[column] = 0
+    for column in ("days", "days_met", "days_below", "days_above_ul"):
+        frame[column] = frame[column].fillna(0).astype(int)
+    # completeness over the period: the share of entries (and of energy) with a value
+    known = live[ids].notna()
+    n_live = live.groupby("person").size()
+    energy = live["energy_kcal"].fillna(0.0)
+    per_person = pd.DataFrame(
+        {
+            "known": known.groupby(live["person"]).sum().stack(future_stack=True),
+            "energy_with": known.mul(energy, axis=0).groupby(live["person"]).sum()
+            .stack(future_stack=True),
+        }
+    ).reset_index()  # fmt: skip
+    per_person.columns = ["person", "nutrient", "known", "energy_with"]
+    frame = frame.merge(per_person, on=["person", "nutrient"], how="left")
+    frame["completeness"] = frame["known"] / frame["person"].map(n_live)
+    energy_total = energy.groupby(live["person"]).sum()
+    frame["energy_completeness"] = frame["energy_with"] / frame["person"].map(
+        energy_total.where(energy_total > 0)
+    )
     frame["in_export"] = True
     if carried is not None:
-        absent = ~frame.index.isin(carried)
+        absent = ~frame["nutrient"].isin(carried)
         frame.loc[absent, ["completeness", "energy_completeness"]] = np.nan
         frame["in_export"] = ~absent
+    frame["percent_of_target"] = 100.0 * frame["mean_intake"] / frame["target"]
     frame["lower_bound"] = frame["completeness"] < 1.0
-    status_in = frame.reset_index()
-    frame["status"] = _status(status_in, carried, "mean_intake", "mean_ul_intake")
-    return frame
+    frame["status"] = _status(frame, carried, "mean_intake", "mean_ul_intake")
+    return frame[
+        [
+            "person", "nutrient", "name", "unit", "mean_intake", "target", "kind",
+            "percent_of_target", "ul", "ul_applies", "ul_covers", "mean_ul_intake", "status",
+            "days", "days_met", "days_below", "days_above_ul", "completeness",
+            "energy_completeness", "in_export", "lower_bound",
+        ]
+    ]  # fmt: skip
 
 
 def _gaps(nutrients: pd.DataFrame) -> pd.DataFrame:
     panel = [n.id for n in registry.nutrients() if n.role == "panel"]
-    rows = nutrients.loc[panel]
+    rows = nutrients.loc[[n for n in panel if n in nutrients.index]]
     short = rows[(rows["status"] == "below") & (rows["percent_of_target"] < 100 * GAP_THRESHOLD)]
     gaps = pd.DataFrame(
         {
@@ -338,40 +460,41 @@ def _gaps(nutrients: pd.DataFrame) -> pd.DataFrame:
 
 
 def _top_foods(used: pd.DataFrame, n: int = TOP_FOODS) -> pd.DataFrame:
+    """Per person and nutrient, the foods that gave the most over the period."""
     if used.empty:
         return _no_top()
     ids = _scored()
-    key = used["food_id"].where(used["food_id"].ne(""), "text:" + used["food_text"])
-    sums = used[ids].groupby(key).sum(min_count=1)
+    key = used["food_id"].where(used["food_id"].ne(""), "text:" + used["food_text"]).rename("key")
+    groups = [used["person"], key]
+    sums = used[ids].groupby(groups, sort=False).sum(min_count=1)
     # Name each food as the person wrote it most often: "2% milk", not USDA's long name.
     text = used["food_text"].where(used["food_text"].ne(""), used["description"])
-    names = text.groupby(key).agg(lambda s: s.value_counts().index[0])
-    frames = []
-    for nid in ids:
-        column = sums[nid].dropna()
-        column = column[column > 0]
-        if column.empty:
-            continue
-        total = column.sum()
-        best = column.sort_values(ascending=False, kind="stable").head(n)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "nutrient": nid,
-                    "rank": np.arange(1, len(best) + 1),
-                    "food_id": [k if not k.startswith("text:") else "" for k in best.index],
-                    "food": names.reindex(best.index).to_numpy(),
-                    "amount": best.to_numpy(),
-                    "share": (best / total).to_numpy(),
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True) if frames else _no_top()
+    counts = pd.DataFrame({"person": used["person"], "key": key, "food": text}).value_counts(
+        sort=True
+    )  # most written first
+    names = counts.reset_index()
+    names = names.drop_duplicates(["person", "key"]).set_index(["person", "key"])["food"]
+    long = sums.stack(future_stack=True).rename("amount").reset_index()
+    long.columns = ["person", "key", "nutrient", "amount"]
+    long = long[long["amount"] > 0]
+    totals = long.groupby(["person", "nutrient"], sort=False)["amount"].transform("sum")
+    long = long.assign(share=long["amount"] / totals)
+    long = long.sort_values(["person", "nutrient", "amount"], ascending=[True, True, False],
+                            kind="stable")  # fmt: skip
+    long = long.groupby(["person", "nutrient"], sort=False).head(n)
+    long["rank"] = long.groupby(["person", "nutrient"], sort=False).cumcount() + 1
+    long["food_id"] = long["key"].where(~long["key"].str.startswith("text:"), "")
+    long["food"] = names.reindex(pd.MultiIndex.from_frame(long[["person", "key"]])).to_numpy()
+    order = {nid: i for i, nid in enumerate(ids)}
+    long = long.sort_values(["person", "nutrient", "rank"], key=lambda s: s.map(order)
+                            if s.name == "nutrient" else s, kind="stable")  # fmt: skip
+    return long[["person", "nutrient", "rank", "food_id", "food", "amount", "share"]]
 
 
 def _no_top() -> pd.DataFrame:
     return pd.DataFrame(
         {
+            "person": pd.Series(dtype=object),
             "nutrient": pd.Series(dtype=object),
             "rank": pd.Series(dtype=int),
             "food_id": pd.Series(dtype=object),
@@ -396,39 +519,6 @@ def _energy(days: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- several people ----------------------------------------------------------------------
-
-
-def score_people(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, GapReport]:
-    """Score a diary that holds several people, each against their own profile.
-
-    Parameters
-    ----------
-    entries : pandas.DataFrame
-        Resolved entries with a ``person`` column.
-    profiles : dict
-        Person label -> :class:`Profile`. Every person in the diary must have one.
-
-    Raises
-    ------
-    planner.errors.ProfileError
-        If a person in the diary has no profile.
-    """
-    from planner.errors import ProfileError
-
-    people = list(dict.fromkeys(entries["person"]))
-    missing = [p for p in people if p not in profiles]
-    if missing:
-        raise ProfileError(
-            "person",
-            ", ".join(missing),
-            "is in the diary but not in the profiles file",
-        )
-    reports = {}
-    for person in people:
-        rows = entries[entries["person"].eq(person)]
-        rows.attrs = entries.attrs
-        reports[person] = score_diary(rows, profiles[person])
-    return reports
 
 
 def analyze(

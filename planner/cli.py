@@ -479,6 +479,7 @@ def run_analysis(diary, profiles_path, options):
 
 OUT_DIR_FILES = ("summary.csv", "daily.csv", "entries.csv")
 OUT_DIR_CHARTS = ("coverage.png", "daily.png")
+CHART_PEOPLE = 10  # --out-dir draws charts for diaries of up to this many people
 
 
 def check_out_dir(out_dir, force: bool) -> None:
@@ -508,14 +509,24 @@ def write_analysis(reports, out_dir, force: bool) -> None:
     summary_frame(reports).to_csv(folder / names[0], index=False, lineterminator="\n")
     daily_frame(reports).to_csv(folder / names[1], index=False, lineterminator="\n")
     entries_for_csv(entries).to_csv(folder / names[2], index=False, lineterminator="\n")
-    from planner.charts import plot_coverage, plot_daily, save_figure
+    if len(reports) <= CHART_PEOPLE:
+        from planner.charts import plot_coverage, plot_daily, save_figure
 
-    for person, report in reports.items():
-        prefix = f"{person}-" if person else ""
-        for name, plot in zip(OUT_DIR_CHARTS, (plot_coverage, plot_daily), strict=True):
-            save_figure(plot(report), folder / f"{prefix}{name}")
-            names.append(f"{prefix}{name}")
-    click.echo(f"wrote {', '.join(str(folder / n) for n in names)}", err=True)
+        for person, report in reports.items():
+            prefix = f"{person}-" if person else ""
+            for name, plot in zip(OUT_DIR_CHARTS, (plot_coverage, plot_daily), strict=True):
+                save_figure(plot(report), folder / f"{prefix}{name}")
+                names.append(f"{prefix}{name}")
+    else:
+        click.echo(
+            f"note: {len(reports):,} people: no charts written (they are drawn for up to "
+            f"{CHART_PEOPLE}); draw one with 'planner chart'",
+            err=True,
+        )
+    shown = (
+        ", ".join(names) if len(names) <= 6 else f"{', '.join(names[:5])} and {len(names) - 5} more"
+    )
+    click.echo(f"wrote {shown} to {folder}", err=True)
 
 
 @cli.command("plan")

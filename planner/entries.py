@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
-from planner.amounts import AmountError, parse_amount, to_grams
+from planner.amounts import AmountError, parse_amount, portion_records, to_grams
 from planner.foods import load_foods, load_portions
 from planner.matching import CONFIDENT, FoodMatcher, Match
 
@@ -97,12 +97,13 @@ def default_matcher() -> FoodMatcher:
 
 
 @cache
-def _portion_lists(source: str = "sr28") -> dict[str, pd.DataFrame]:
+def _portion_lists(source: str = "sr28") -> dict[str, tuple]:
+    """Each food's portions, with their measures parsed once (see amounts.Portion)."""
     portions = load_portions(source)
-    return {fid: grp for fid, grp in portions.groupby("food_id", sort=False)}
+    return {fid: portion_records(grp) for fid, grp in portions.groupby("food_id", sort=False)}
 
 
-_NO_PORTIONS = pd.DataFrame({"amount": [], "measure": [], "grams": []})
+_NO_PORTIONS: tuple = ()
 
 
 def resolve_entries(

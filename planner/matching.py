@@ -25,11 +25,12 @@ Each distinct text is matched once. Scores below :data:`CONFIDENT` are flagged f
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -157,11 +158,16 @@ SUPPLEMENT_WORDS = re.compile(
 
 CHUNK = 2048  # query words per rapidfuzz.cdist call
 TOP_K = 25
+# Texts scored in full per query: those sharing the most (and rarest) words with it.
+MAX_CANDIDATES = 100
 WORD_CLOSE = 75  # a text word this close (rapidfuzz ratio) to a query word makes it a candidate
 
 
 def normalise(text: object) -> str:
     """Lowercase, strip accents and punctuation, singularise words, collapse spaces.
+
+    Memoised: diaries repeat the same texts, and the matcher normalises each several
+    times.
 
     Examples
     --------
@@ -170,7 +176,12 @@ def normalise(text: object) -> str:
     >>> normalise("2% Milk")
     '2% milk'
     """
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return _normalise(str(text))
+
+
+@lru_cache(maxsize=1 << 17)
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"'s\b", "", text.lower().replace("’", "'"))
     words = re.sub(r"[^a-z0-9%]+", " ", text).split()
     return " ".join(_singular(w) for w in words)
@@ -534,7 +545,7 @@ class FoodMatcher:
                 out[texts[i]] = match
         candidates = self._candidates([keys[i] for i in rest])
         for i, chosen in zip(rest, candidates, strict=True):
-            scores = np.full(len(self._choices), -1.0, dtype=np.float32)  # -1: not scored
+            scores = np.empty(0, dtype=np.float32)
             if len(chosen):
                 # token_set finds the texts that contain the words; token_sort breaks its
                 # many ties in favour of the entry that says little else ("Cheese, cheddar")
@@ -543,8 +554,8 @@ class FoodMatcher:
                     process.cdist([keys[i]], choices, scorer=scorer, dtype=np.float32)[0]
                     for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio)
                 ]
-                scores[chosen] = 0.85 * both[0] + 0.15 * both[1]
-            match = self._rerank(keys[i], scores)
+                scores = 0.85 * both[0] + 0.15 * both[1]
+            match = self._rerank(keys[i], chosen, scores)
             if texts[i] in self._deferred:
                 match = self._deferred_or(match, *self._deferred.pop(texts[i]))
             out[texts[i]] = match
@@ -552,24 +563,41 @@ class FoodMatcher:
 
     def _candidates(self, keys: list[str]) -> list[np.ndarray]:
         """For each text, the choice texts holding a word within a typo of one of its words
-        (its neutral words left out when it has others)."""
+        (its neutral words left out when it has others), best first by evidence: each of
+        the text's words adds, for a choice holding it, its rarity (a rare word says more
+        about which food it is) times how closely it is spelt. Only the best
+        :data:`MAX_CANDIDATES` are scored in full."""
         from rapidfuzz import fuzz, process
 
         query_words = sorted({w for k in keys for w in k.split()})
-        near: dict[str, np.ndarray] = {}
+        near: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for start in range(0, len(query_words), CHUNK):  # bounds memory: CHUNK x words
             block = query_words[start : start + CHUNK]
             close = process.cdist(
                 block, self._words, scorer=fuzz.ratio, workers=-1, dtype=np.uint8,
                 score_cutoff=WORD_CLOSE,
             )  # fmt: skip
-            near.update((w, np.flatnonzero(close[j])) for j, w in enumerate(block))
+            for j, w in enumerate(block):
+                vocab = np.flatnonzero(close[j])
+                near[w] = (vocab, (close[j, vocab] / 100.0) ** 4)
+        n_choices = len(self._choices)
         out = []
         for key in keys:
             words = key.split()
             telling = [w for w in words if not _is_neutral(w)] or words
-            hits = [self._texts_with[v] for w in telling for v in near[w]]
-            out.append(np.unique(np.concatenate(hits)) if hits else np.empty(0, dtype=int))
+            score = np.zeros(n_choices)
+            for w in dict.fromkeys(telling):
+                vocab, closeness = near[w]
+                best = np.zeros(n_choices)  # this word's evidence for each choice text
+                for v, spelt in zip(vocab, closeness, strict=True):
+                    rows = self._texts_with[v]
+                    weight = spelt * (math.log(n_choices / len(rows)) + 1.0)
+                    np.maximum.at(best, rows, weight)
+                score += best
+            chosen = np.flatnonzero(score)
+            if len(chosen) > MAX_CANDIDATES:  # keep the texts with the most evidence
+                chosen = chosen[np.argpartition(score[chosen], -MAX_CANDIDATES)[-MAX_CANDIDATES:]]
+            out.append(chosen)
         return out
 
     def _alias_fuzzy(self, key: str, core: str, scores: np.ndarray) -> Match | None:
@@ -625,23 +653,21 @@ class FoodMatcher:
         penalty = FORM_PENALTY * forms + EXTRA_TOKEN_PENALTY * len(plain)
         return min(EXTRA_TOKEN_CAP, penalty)
 
-    def _rerank(self, key: str, scores: np.ndarray) -> Match:
-        top = (
-            np.argpartition(scores, -TOP_K)[-TOP_K:]
-            if len(scores) > TOP_K
-            else np.arange(len(scores))
-        )
+    def _rerank(self, key: str, chosen: np.ndarray, scores: np.ndarray) -> Match:
+        """Pick among the scored choice texts ``chosen`` (with ``scores``) the best food."""
+        top = np.argpartition(scores, -TOP_K)[-TOP_K:] if len(scores) > TOP_K else None
+        if top is None:
+            top = np.arange(len(scores))
+        scores = dict(zip(chosen[top].tolist(), scores[top].tolist(), strict=True))
         query = set(key.split())
         food_words = {
             w for w in query & self._food_words if w not in NOT_FOOD_WORDS and w not in COOKING
         }
         best, best_score, best_miss = -1, -np.inf, 0.0
         text_score: dict[int, float] = {}  # each row's best text among the top ones
-        for c in top:
-            if scores[c] < 0:  # not a candidate
-                continue
+        for c, value in scores.items():
             for row in self._choice_rows[c]:
-                text_score[row] = max(text_score.get(row, -np.inf), float(scores[c]))
+                text_score[row] = max(text_score.get(row, -np.inf), value)
         for row in sorted(text_score):
             miss = min(QUERY_MISS_CAP, QUERY_MISS * len(food_words - self._named[row]))
             score = text_score[row] + self._prior[row] - self._extra_penalty(row, query)
@@ -696,6 +722,7 @@ def _before_preposition(phrase: str) -> str:
     return phrase
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_neutral(token: str) -> bool:
     return token in NEUTRAL or any(ch.isdigit() for ch in token)
 
