@@ -353,3 +353,45 @@ def _tags(food_group: str, description: str) -> dict:
         "fish": fish,
         "gluten": has["gluten"] or not plain,
     }
+
+
+def serving_table(candidates: pd.DataFrame, portions: pd.Series) -> pd.DataFrame:
+    """What amounts of candidate foods give: one row per food with a non-zero amount.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        From :func:`candidate_foods`.
+    portions : pandas.Series
+        Typical portions of each candidate (index: the candidates' index), e.g. 1.5.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``candidate``, ``food_id``, ``name``, ``description``, ``family``, ``portions``,
+        ``portion`` (household text), ``grams`` and one column per nutrient for that
+        amount: NaN where USDA gives no value (it counted as nothing towards targets).
+    """
+    from planner.foods import portion_label
+
+    ids = list(registry.ids())
+    rows = []
+    for idx, amount in portions.items():
+        food = candidates.loc[idx]
+        rows.append(
+            {
+                "candidate": idx,
+                "food_id": food["food_id"],
+                "name": food["name"],
+                "description": food["description"],
+                "family": food["family"],
+                "portions": amount,
+                "portion": portion_label(food["portion_amount"] * amount, food["portion_measure"]),
+                "grams": food["portion_grams"] * amount,
+                **{nid: math.nan if nid in food["unknown"] else food[nid] * amount
+                   for nid in ids},
+            }
+        )  # fmt: skip
+    columns = ["candidate", "food_id", "name", "description", "family", "portions", "portion",
+               "grams", *ids]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)

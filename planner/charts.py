@@ -430,7 +430,7 @@ def _report_rows(report: GapReport) -> pd.DataFrame:
 
 def _plan_rows(plan: MealPlan, totals: pd.DataFrame) -> pd.DataFrame:
     t = totals.loc[_panel()]
-    met = np.where(t["meets_target"], "met", "below")
+    met = np.where(t["meets_target"].fillna(True).astype(bool), "met", "below")
     rows = pd.DataFrame(
         {
             "name": t["name"],
@@ -439,7 +439,7 @@ def _plan_rows(plan: MealPlan, totals: pd.DataFrame) -> pd.DataFrame:
             "target": t["target"],
             "percent": 100.0 * t["total"] / t["target"],
             "status": np.where(t["within_limit"], met, "above_ul"),
-            "lower_bound": False,
+            "lower_bound": t["lower_bound"].to_numpy(dtype=bool),
             "ul_percent": 100.0 * t["limit"].astype(float) / t["target"],
             "ul_note": "",
             "day_range": "",
@@ -805,7 +805,7 @@ def _addon_text(addon: AddonResult) -> str:
         return "No add-on: " + ("there are no gaps." if addon.no_gaps else "none was found.")
     kcal = foods["energy_kcal"].sum() if "energy_kcal" in foods else math.nan
     energy = f" (+{kcal:,.0f} kcal)" if not math.isnan(kcal) else ""
-    items = ", ".join(f"+ {row['measure']} {row['name']}" for _, row in foods.iterrows())
+    items = ", ".join(f"+ {row['portion']} {row['name']}" for _, row in foods.iterrows())
     return textwrap.fill(f"Add-on per day{energy}: {items}", 110)
 
 

@@ -8,6 +8,7 @@ a folder built with ``planner foods build``, never both.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -187,21 +188,24 @@ def load_article_foods() -> pd.DataFrame:
 
 
 def portion_label(amount: float, measure: str) -> str:
-    """Format a household portion, with kitchen fractions for quarters.
+    """Format a household portion, with kitchen fractions for quarters and thirds.
 
     Examples
     --------
     >>> portion_label(1.0, "oz"), portion_label(0.5, "cup"), portion_label(1.5, "cup")
     ('1 oz', '1/2 cup', '1 1/2 cup')
-    >>> portion_label(0.333, "cup")
-    '0.333 cup'
+    >>> portion_label(0.333, "cup"), portion_label(0.666, "cup ( 1 NLEA serving)")
+    ('1/3 cup', '2/3 cup (1 NLEA serving)')
+    >>> portion_label(0.3, "cup")
+    '0.3 cup'
     """
-    whole, part = divmod(round(amount * 4), 4)
-    if abs(amount * 4 - round(amount * 4)) > 1e-9 or amount <= 0:
-        return f"{amount:g} {measure}"
-    fraction = {0: "", 1: "1/4", 2: "1/2", 3: "3/4"}[part]
-    number = " ".join(p for p in (str(whole) if whole else "", fraction) if p)
-    return f"{number} {measure}"
+    measure = re.sub(r"\(\s+", "(", " ".join(str(measure).split()))
+    for parts, names in ((4, {1: "1/4", 2: "1/2", 3: "3/4"}), (3, {1: "1/3", 2: "2/3"})):
+        whole, part = divmod(round(amount * parts), parts)
+        if amount > 0 and abs(amount * parts - round(amount * parts)) < 0.01:
+            number = " ".join(p for p in (str(whole) if whole else "", names.get(part, "")) if p)
+            return f"{number} {measure}"
+    return f"{amount:g} {measure}"
 
 
 def search_foods(text: str, limit: int = 20, source: str | Path = "sr28") -> pd.DataFrame:

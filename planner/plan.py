@@ -37,14 +37,16 @@ import pandas as pd
 
 from planner import nutrients as registry
 from planner.candidates import (
+    FORTIFIED_NIACIN,
     Restrictions,
     candidate_foods,
     food_ul_limits,
     included_ids,
     limit_nutrients,
+    serving_table,
 )
 from planner.errors import PlannerError
-from planner.foods import FAMILY_NAMES, portion_label
+from planner.foods import FAMILY_NAMES
 from planner.optimize import GroupCount, GroupSum, optimize_diet
 from planner.targets import Profile, Targets, targets_for_profile
 
@@ -97,14 +99,21 @@ class DayPlan:
 
     ``foods``: one row per (meal, food): ``meal``, ``food_id``, ``name``, ``description``,
     ``family``, ``portions``, ``portion`` (household text), ``grams`` and the nutrients
-    of that amount. ``totals``: nutrient totals of the day. ``status``: ``optimal``,
-    ``relaxed`` (targets missed, see ``shortfall``) or the solver's status.
+    of that amount (NaN where USDA gives no value). ``totals``: nutrient totals of the
+    day, of the known values; ``lower_bound`` marks the totals that miss a food's unknown
+    value. ``status``: ``optimal``, ``relaxed`` (targets missed, see ``shortfall``) or
+    the solver's status.
     """
 
     foods: pd.DataFrame
     totals: pd.Series
     status: str
     shortfall: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+
+    @property
+    def lower_bound(self) -> pd.Series:
+        ids = list(registry.ids())
+        return self.foods[ids].isna().any() if not self.foods.empty else pd.Series(dtype=bool)
 
 
 @dataclass
@@ -332,6 +341,9 @@ def _solve_day(items, candidates, targets, lower, upper, meals, keep, banned, pr
         return DayPlan(_no_foods(), pd.Series(dtype=float), status)
     foods = _day_foods(solution.used(), food_of, candidates)
     totals = foods[list(registry.ids())].sum() if not foods.empty else pd.Series(dtype=float)
+    if not foods.empty:  # the form niacin's UL is checked on
+        fortified = foods["family"].eq("fortified_foods")
+        totals[FORTIFIED_NIACIN] = float(foods.loc[fortified, "niacin_mg"].sum())
     shortfall = solution.shortfall[solution.shortfall > 1e-6] if status == "relaxed" else None
     return DayPlan(
         foods, totals, status, shortfall if shortfall is not None else pd.Series(dtype=float)
@@ -383,35 +395,16 @@ def _groups(table, food_of, families, meals, targets, keep):
 
 
 def _day_foods(used: pd.Series, food_of: dict, candidates: pd.DataFrame) -> pd.DataFrame:
-    ids = list(registry.ids())
-    rows = []
-    for key, steps in used.items():
-        meal = key.split("|", 1)[0]
-        food = candidates.loc[food_of[key]]
-        portions = steps / STEPS_PER_PORTION
-        rows.append(
-            {
-                "meal": meal,
-                "candidate": food_of[key],
-                "food_id": food["food_id"],
-                "name": food["name"],
-                "description": food["description"],
-                "family": food["family"],
-                "portions": portions,
-                "portion": portion_label(
-                    food["portion_amount"] * portions, food["portion_measure"]
-                ),
-                "grams": food["portion_grams"] * portions,
-                **{nid: food[nid] * portions for nid in ids},
-            }
-        )
-    if not rows:
+    """The day's (meal, food) amounts as foods with portions and nutrients, meal by meal."""
+    if used.empty:
         return _no_foods()
-    frame = pd.DataFrame(rows)
+    keys = list(used.index)
+    portions = pd.Series(used.to_numpy() / STEPS_PER_PORTION, index=[food_of[k] for k in keys])
+    frame = serving_table(candidates, portions)
+    frame.insert(0, "meal", [k.split("|", 1)[0] for k in keys])
     order = {m: i for i, m in enumerate(dict.fromkeys(frame["meal"]))}
-    return frame.sort_values("meal", key=lambda s: s.map(order), kind="stable").reset_index(
-        drop=True
-    )
+    frame = frame.sort_values("meal", key=lambda s: s.map(order), kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def _no_foods() -> pd.DataFrame:
@@ -561,7 +554,10 @@ def totals_frame(plan: MealPlan) -> pd.DataFrame:
                 "minimum": low if n.id != "energy_kcal" else lower.get("energy_kcal"),
                 "limit": high,
                 "limit_checked_on": limit_key if high is not None else None,
-                "meets_target": low is None or total >= low - 1e-6,
+                "limit_total": checked if high is not None else math.nan,
+                # None where there is no minimum (sodium: a ceiling only)
+                "meets_target": None if low is None else bool(total >= low - 1e-6),
+                "lower_bound": bool(any(d.lower_bound.get(n.id, False) for d in plan.days)),
                 "within_limit": high is None or math.isnan(checked) or checked <= high + 1e-6,
             }
         )
@@ -626,7 +622,8 @@ def plan_json(plan: MealPlan) -> dict:
                 "average": _round(r.total),
                 "target": _round(r.target),
                 "limit": _round(r.limit),
-                "meets_target": bool(r.meets_target),
+                "meets_target": None if r.meets_target is None else bool(r.meets_target),
+                "lower_bound": bool(r.lower_bound),
                 "within_limit": bool(r.within_limit),
             }
             for nid, r in totals.iterrows()
@@ -671,15 +668,33 @@ def render_plan(plan: MealPlan) -> str:
     title = "Average day against your targets" if len(plan.days) > 1 else "Totals"
     lines += ["", title]
     rows = []
-    for _, r in totals.iterrows():
+    forms = []
+    for nid, r in totals.iterrows():
         limit = "—" if r["limit"] is None or pd.isna(r["limit"]) else fmt_number(r["limit"])
-        ok = "ok" if r["meets_target"] and r["within_limit"] else (
-            "short" if not r["meets_target"] else "over limit"
-        )  # fmt: skip
-        rows.append(
-            [r["name"], fmt_number(r["total"]), r["unit"], fmt_number(r["target"]), limit, ok]
-        )
+        if r["limit_checked_on"] not in (None, nid) and limit != "—":
+            limit += "*"
+            form = "folic acid" if r["limit_checked_on"] == "folic_acid_ug" else "fortified niacin"
+            key = r["limit_checked_on"]
+            unit = registry.get(key).unit if key in registry.ids() else r["unit"]
+            forms.append(f"{r['name']}: {fmt_number(r['limit_total'])} {unit} of {form}")
+        if r["meets_target"] is None:  # no minimum: sodium has a ceiling only
+            target, verdict = "—", "ok" if r["within_limit"] else "over limit"
+        else:
+            target = fmt_number(r["target"])
+            verdict = (
+                ("ok" if r["within_limit"] else "over limit") if r["meets_target"] else "short"
+            )
+        total = ("≥" if r["lower_bound"] else "") + fmt_number(r["total"])
+        rows.append([r["name"], total, r["unit"], target, limit, verdict])
     lines.append(table(rows, ["nutrient", "plan", "unit", "target", "limit", ""], right=[1, 3, 4]))
+    if forms:
+        lines.append(
+            wrap(
+                "*: this UL covers one form of the nutrient only, and is checked on it: "
+                + "; ".join(forms)
+                + "."
+            )
+        )
     if not plan.unreachable.empty:
         lines += ["", "Targets this plan cannot reach under your restrictions"]
         for _, r in plan.unreachable.iterrows():
@@ -695,7 +710,8 @@ def render_plan(plan: MealPlan) -> str:
         wrap(
             "Limits: calcium, vitamin D and B6 against their ULs; folate's UL on folic acid; "
             "niacin's UL on the niacin of fortified foods; sodium against its CDRR. The foods "
-            "are mostly unsalted: salt added in cooking or at the table is not counted."
+            "are mostly unsalted: salt added in cooking or at the table is not counted, so "
+            "sodium has no minimum here. ≥: a lower bound (a food has no USDA value for it)."
         )
     )
     lines += [wrap(f"Note: {n}") for n in plan.notes]

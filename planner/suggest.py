@@ -33,6 +33,7 @@ from planner.candidates import (
     diary_limit_intakes,
     food_ul_limits,
     limit_nutrients,
+    serving_table,
 )
 from planner.foods import FAMILY_NAMES, portion_label
 from planner.optimize import optimize_diet
@@ -54,8 +55,8 @@ class AddonResult:
     ----------
     foods : pandas.DataFrame
         One row per suggested food: ``food_id``, ``description``, ``family``,
-        ``portions``, ``measure`` (household text), ``grams`` and one column per nutrient
-        (what the food adds).
+        ``portions``, ``portion`` (household text), ``grams`` and one column per nutrient
+        (what the food adds; NaN where USDA gives no value).
     closes : pandas.DataFrame
         Per gap nutrient: ``before``, ``added``, ``after``, ``target``, ``closed``,
         ``remaining`` and ``reason`` (why it stays open, if it does).
@@ -203,7 +204,13 @@ def suggest_addon(
     room = float(kcal_room) if kcal_room is not None else default_kcal_room(report)
     notes = _notes(report, restrictions)
     if goals.empty:
-        return AddonResult(_no_foods(), _no_closes(), room, "no_gaps", notes)
+        return AddonResult(
+            _addon_table(pd.DataFrame(), pd.Series(dtype=float)),
+            _no_closes(),
+            room,
+            "no_gaps",
+            notes,
+        )
     candidates = candidate_foods(restrictions)
     solution = _solve(candidates, goals, report, room, max_foods)
     chosen = solution.used() if solution.ok else pd.Series(dtype=float)
@@ -264,33 +271,8 @@ def _solve(candidates, goals, report, room, max_foods, with_limits=True, lexicog
 
 
 def _addon_table(candidates: pd.DataFrame, chosen: pd.Series) -> pd.DataFrame:
-    if chosen.empty:
-        return _no_foods()
-    ids = list(registry.ids())
-    rows = []
-    for idx, steps in chosen.items():
-        food = candidates.loc[idx]
-        portions = steps / STEPS_PER_PORTION
-        rows.append(
-            {
-                "food_id": food["food_id"],
-                "name": food["name"],
-                "description": food["description"],
-                "family": food["family"],
-                "portions": portions,
-                "measure": portion_label(
-                    food["portion_amount"] * portions, food["portion_measure"]
-                ),
-                "grams": food["portion_grams"] * portions,
-                **{nid: food[nid] * portions for nid in ids},
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _no_foods() -> pd.DataFrame:
-    columns = ["food_id", "name", "description", "family", "portions", "measure", "grams"]
-    return pd.DataFrame(columns=[*columns, *registry.ids()])
+    """The chosen half-portion steps as foods with their portions and nutrients."""
+    return serving_table(candidates, chosen / STEPS_PER_PORTION).drop(columns="candidate")
 
 
 def _no_closes() -> pd.DataFrame:
@@ -301,6 +283,7 @@ def _no_closes() -> pd.DataFrame:
 
 
 def _closes(goals: pd.DataFrame, foods: pd.DataFrame) -> pd.DataFrame:
+    # what the foods add that USDA knows; an unknown counts as nothing, as in the solve
     added = foods[list(goals.index)].sum() if not foods.empty else pd.Series(0.0, goals.index)
     frame = pd.DataFrame(
         {
@@ -443,7 +426,7 @@ def suggestions_json(ranked: pd.DataFrame, addon: AddonResult) -> dict:
             "description": f["description"],
             "family": f["family"],
             "portions": _round(f["portions"], 2),
-            "measure": f["measure"],
+            "measure": f["portion"],
             "grams": _round(f["grams"], 1),
             "adds": {nid: _round(f[nid]) for nid in ids},
         }
@@ -498,7 +481,7 @@ def render_suggestions(ranked: pd.DataFrame, addon: AddonResult, report: GapRepo
         )
         rows = [
             [
-                f["measure"],
+                f["portion"],
                 clip(f["name"], 52),
                 f"{f['grams']:.0f} g",
                 f"{f['energy_kcal']:.0f}",

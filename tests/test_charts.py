@@ -336,7 +336,7 @@ def test_before_after_lists_the_add_on_foods(week, addon):
     (subtitle,) = with_gid(fig, "subtitle")
     assert week.describe() in subtitle.get_text()
     for _, food in addon.foods.iterrows():
-        assert f"+ {food['measure']} {food['name']}" in subtitle.get_text()
+        assert f"+ {food['portion']} {food['name']}" in subtitle.get_text()
 
 
 def test_before_after_labels_give_both_percents(week, addon):

@@ -324,7 +324,7 @@ def walkthrough() -> NotebookNode:
                 addon.status, addon.kcal_room
                 """
             ),
-            code('addon.foods[["name", "measure", "portions", "grams", "energy_kcal"]]'),
+            code('addon.foods[["name", "portion", "portions", "grams", "energy_kcal"]]'),
             md(
                 """
                 `addon.closes` follows each gap from `before` to `after`: `added` is what the
