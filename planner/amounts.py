@@ -20,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 from planner.errors import PlannerError
@@ -217,6 +218,7 @@ class Grams:
         return not math.isnan(self.grams)
 
 
+@lru_cache(maxsize=1 << 15)
 def _normalise_measure(text: str) -> str:
     text = re.sub(r"\([^)]*\)?", " ", text.lower())
     text = re.sub(r"[^a-z0-9%]+", " ", text)

@@ -85,6 +85,8 @@ class GapReport:
     energy: pd.DataFrame
     accounting: Accounting
     notes: list[str] = field(default_factory=list)
+    # the tables of every person scored together with this one (for cohort files)
+    _cohort: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def period(self) -> dict:
@@ -164,7 +166,7 @@ def score_people(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[st
     """
     from planner.errors import ProfileError
 
-    people = list(dict.fromkeys(entries["person"]))
+    people = list(pd.unique(entries["person"]))
     missing = [p for p in people if p not in profiles]
     if missing:
         raise ProfileError(
@@ -181,39 +183,90 @@ def _score(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, Gap
     attrs = entries.attrs
     carried = attrs.get("nutrients") if attrs.get("level", "entry") != "entry" else None
     targets = _targets_by_person(profiles)
+    limits = _target_frame(targets)
     live = entries[entries["status"].ne("rejected") & entries["date"].notna()]
-    days = _days(live, targets, carried)
-    nutrients = _period(days, targets, live, carried)
+    days = _days(live, limits, carried)
+    nutrients = _period(days, limits, live, carried)
+    gaps = _gaps(nutrients)
     used = live[live["status"].eq("matched")]
     top = _top_foods(used) if carried is None else _no_top()
-    reports = {}
-    by_person = {
-        "entries": dict(iter(entries.groupby("person", sort=False))),
-        "days": dict(iter(days.groupby("person", sort=False))),
-        "nutrients": dict(iter(nutrients.groupby("person", sort=False))),
-        "top": dict(iter(top.groupby("person", sort=False))),
+    energy = _energy(days)
+    tables = {"days": days, "nutrients": nutrients, "gaps": gaps, "top": top, "energy": energy}
+    split = {
+        name: _by_person(table, index="nutrient" if name == "nutrients" else None)
+        for name, table in tables.items()
     }
+    people_entries = _by_person(entries, keep_person=True)
+    counts = _accounting_by_person(entries)
+    cohort = {**tables, "entries": entries}
+    empty = {name: _none(table) for name, table in tables.items()}
+    empty["nutrients"] = empty["nutrients"].set_index("nutrient")
+    reports = {}
     for person, profile in profiles.items():
-        person_entries = by_person["entries"].get(person, entries.iloc[:0])
+        part = {name: split[name].get(person, empty[name]) for name in split}
+        person_entries = people_entries.get(person, entries.iloc[:0])
         person_entries.attrs = attrs
-        person_days = by_person["days"].get(person, days.iloc[:0]).drop(columns="person")
-        table = by_person["nutrients"].get(person, nutrients.iloc[:0])
-        table = table.drop(columns="person").set_index("nutrient")
-        person_top = by_person["top"].get(person, top.iloc[:0]).drop(columns="person")
-        person_targets = targets[person]
+        table = part["nutrients"]
         reports[person] = GapReport(
             profile=profile,
-            targets=person_targets,
+            targets=targets[person],
             entries=person_entries,
-            days=person_days.reset_index(drop=True),
+            days=part["days"],
             nutrients=table,
-            gaps=_gaps(table),
-            top_foods=person_top.reset_index(drop=True),
-            energy=_energy(person_days),
-            accounting=account(person_entries),
-            notes=_notes(person_targets, person_entries, table),
+            gaps=part["gaps"],
+            top_foods=part["top"],
+            energy=part["energy"],
+            accounting=counts.get(person) or account(person_entries),
+            notes=_notes(targets[person], person_entries, table),
         )
+        reports[person]._cohort = cohort
     return reports
+
+
+def _by_person(
+    table: pd.DataFrame, keep_person: bool = False, index: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """Split a table into one block of rows per person, in one sort (no group per person)."""
+    if table.empty:
+        return {}
+    order = np.argsort(table["person"].to_numpy(dtype=object), kind="stable")
+    table = table.iloc[order]
+    people, starts = np.unique(table["person"].to_numpy(dtype=object), return_index=True)
+    if not keep_person:
+        table = table.drop(columns="person")
+        table = table.set_index(index) if index else table.reset_index(drop=True)
+    ends = [*starts[1:], len(table)]
+    blocks = {p: table.iloc[a:b] for p, a, b in zip(people, starts, ends, strict=True)}
+    if index is None and not keep_person:  # each block numbered from 0
+        blocks = {p: b.reset_index(drop=True) for p, b in blocks.items()}
+    return blocks
+
+
+def _none(table: pd.DataFrame) -> pd.DataFrame:
+    return table.iloc[:0].drop(columns="person")
+
+
+def _accounting_by_person(entries: pd.DataFrame) -> dict[str, Accounting]:
+    """:func:`planner.entries.account` for every person at once."""
+    from planner.entries import OUTCOME, STATUSES
+
+    counts = pd.crosstab(entries["person"], entries["status"])
+    duplicates = (
+        (entries["duplicate_of"] > 0).groupby(entries["person"]).sum()
+        if "duplicate_of" in entries
+        else pd.Series(0, index=counts.index)
+    )
+    out = {}
+    for person, row in counts.iterrows():
+        by_status = {status: int(row.get(status, 0)) for status in STATUSES}
+        outcome = {o: 0 for o in OUTCOME.values()}
+        for status, n in by_status.items():
+            outcome[OUTCOME[status]] += n
+        out[person] = Accounting(
+            int(row.sum()), outcome["used"], outcome["flagged"], outcome["rejected"], by_status,
+            int(duplicates.get(person, 0)),
+        )  # fmt: skip
+    return out
 
 
 def _notes(targets: Targets, entries: pd.DataFrame, nutrients: pd.DataFrame) -> list[str]:
@@ -275,12 +328,13 @@ def _target_frame(targets: dict[str, Targets]) -> pd.DataFrame:
     with the name, unit, kind and UL coverage for reports."""
     ids = _scored()
     shared: dict[int, pd.DataFrame] = {}  # people with the same profile share one table
-    frames = []
+    people, keys = [], []
     for person, t in targets.items():
         if id(t.table) not in shared:
             table = t.table.loc[ids]
             shared[id(t.table)] = pd.DataFrame(
                 {
+                    "key": id(t.table),
                     "nutrient": ids,
                     "name": table["name"].to_numpy(),
                     "unit": table["unit"].to_numpy(),
@@ -291,14 +345,16 @@ def _target_frame(targets: dict[str, Targets]) -> pd.DataFrame:
                     "ul_nutrient": [_ul_nutrient(nid, r) for nid, r in table.iterrows()],
                 }
             )
-        frames.append(shared[id(t.table)].assign(person=person))
-    frame = pd.concat(frames, ignore_index=True)
+        people.append(person)
+        keys.append(id(t.table))
+    who = pd.DataFrame({"person": people, "key": keys})
+    frame = who.merge(pd.concat(shared.values(), ignore_index=True), on="key").drop(columns="key")
     frame["ul"] = frame["ul"].astype(float)
     frame["ul_applies"] = frame["ul_nutrient"].notna()
     return frame
 
 
-def _days(live: pd.DataFrame, targets: dict[str, Targets], carried: list[str] | None):
+def _days(live: pd.DataFrame, limits: pd.DataFrame, carried: list[str] | None):
     """One row per person, day and scored nutrient, from one group-by over all rows."""
     ids = _scored()
     ul_ids = sorted({n.id for n in registry.nutrients() if n.role == "ul_only"})
@@ -322,9 +378,8 @@ def _days(live: pd.DataFrame, targets: dict[str, Targets], carried: list[str] | 
     per_day = pd.DataFrame({"entries": n_entries, "energy_total": energy_total}).reset_index()
     per_day.columns = ["person", "date", "entries", "energy_total"]
     long = long.merge(per_day, on=["person", "date"], how="left")
-    limits = _target_frame(targets)[["person", "nutrient", "target", "ul", "ul_nutrient",
-                                     "ul_applies"]]  # fmt: skip
-    long = long.merge(limits, on=["person", "nutrient"], how="left")
+    columns = ["person", "nutrient", "target", "ul", "ul_nutrient", "ul_applies"]
+    long = long.merge(limits[columns], on=["person", "nutrient"], how="left")
     # the amount checked against each UL: the nutrient itself, or folic acid for folate
     ul_sums = sums.stack(future_stack=True).rename("ul_intake").reset_index()
     ul_sums.columns = ["person", "date", "ul_nutrient", "ul_intake"]
@@ -374,24 +429,24 @@ def _status(frame: pd.DataFrame, carried: list[str] | None, intake="intake", ul=
     return status
 
 
-def _period(
-    days: pd.DataFrame, targets: dict[str, Targets], live: pd.DataFrame, carried
-) -> pd.DataFrame:
+def _period(days: pd.DataFrame, limits: pd.DataFrame, live: pd.DataFrame, carried) -> pd.DataFrame:
     """One row per person and scored nutrient over the period."""
     ids = _scored()
-    frame = _target_frame(targets)
+    frame = limits.copy()
     if len(days):
-        g = days.groupby(["person", "nutrient"], sort=False)
+        keys = [days["person"], days["nutrient"]]
+        g = days.groupby(keys, sort=False)
+        status = days["status"]
         stats = pd.DataFrame(
             {
                 "mean_intake": g["intake"].mean(),
                 "mean_ul_intake": g["ul_intake"].mean(),
                 "days": g.size(),
-                "days_met": g["status"].agg(lambda s: int((s == "met").sum())),
-                "days_below": g["status"].agg(lambda s: int((s == "below").sum())),
-                "days_above_ul": g["status"].agg(
-                    lambda s: int(s.isin(["above_ul", "above_cdrr"]).sum())
-                ),
+                "days_met": status.eq("met").groupby(keys, sort=False).sum(),
+                "days_below": status.eq("below").groupby(keys, sort=False).sum(),
+                "days_above_ul": status.isin(["above_ul", "above_cdrr"])
+                .groupby(keys, sort=False)
+                .sum(),
             }
         ).reset_index()
         frame = frame.merge(stats, on=["person", "nutrient"], how="left")
@@ -439,12 +494,17 @@ def _period(
 
 
 def _gaps(nutrients: pd.DataFrame) -> pd.DataFrame:
+    """Per person, the panel nutrients below target on average, largest shortfall first."""
     panel = [n.id for n in registry.nutrients() if n.role == "panel"]
-    rows = nutrients.loc[[n for n in panel if n in nutrients.index]]
-    short = rows[(rows["status"] == "below") & (rows["percent_of_target"] < 100 * GAP_THRESHOLD)]
+    short = nutrients[
+        nutrients["nutrient"].isin(panel)
+        & nutrients["status"].eq("below")
+        & (nutrients["percent_of_target"] < 100 * GAP_THRESHOLD)
+    ]
     gaps = pd.DataFrame(
         {
-            "nutrient": short.index,
+            "person": short["person"].to_numpy(),
+            "nutrient": short["nutrient"].to_numpy(),
             "name": short["name"].to_numpy(),
             "unit": short["unit"].to_numpy(),
             "mean_intake": short["mean_intake"].to_numpy(),
@@ -456,7 +516,7 @@ def _gaps(nutrients: pd.DataFrame) -> pd.DataFrame:
             "maybe_data_gap": short["lower_bound"].to_numpy(dtype=bool),
         }
     )
-    return gaps.sort_values("percent_of_target", kind="stable").reset_index(drop=True)
+    return gaps.sort_values(["person", "percent_of_target"], kind="stable")
 
 
 def _top_foods(used: pd.DataFrame, n: int = TOP_FOODS) -> pd.DataFrame:
@@ -506,9 +566,11 @@ def _no_top() -> pd.DataFrame:
 
 
 def _energy(days: pd.DataFrame) -> pd.DataFrame:
+    """Per person and day: energy eaten against the energy target."""
     rows = days[days["nutrient"].eq("energy_kcal")]
     return pd.DataFrame(
         {
+            "person": rows["person"].to_numpy(),
             "date": rows["date"].to_numpy(),
             "kcal": rows["intake"].to_numpy(),
             "target_kcal": rows["target"].to_numpy(),
@@ -551,7 +613,7 @@ def analyze(
             raise ProfileError(
                 "profiles", None, "were given but the diary has no person column to match"
             )
-        if "" in set(entries["person"]):
+        if entries["person"].eq("").any():
             unlabelled = entries.loc[entries["person"].eq(""), "source_row"]
             raise ProfileError(
                 "person",
@@ -567,6 +629,6 @@ def analyze(
     from dataclasses import replace
 
     everyone = {p: replace(profile, person=p) for p in people}
-    if "" in set(entries["person"]):
+    if entries["person"].eq("").any():
         everyone[""] = profile
     return score_people(entries, everyone)

@@ -180,6 +180,12 @@ def force_option(func):
     )
 
 
+def write_csv(frame, path) -> None:
+    from planner.output import write_csv as write
+
+    write(frame, path)
+
+
 def check_writable(path, force: bool) -> None:
     """Refuse to overwrite an existing file unless ``--force`` is given."""
     from pathlib import Path
@@ -321,7 +327,7 @@ def entries_cmd(diary, out_path, force, **options):
         check_writable(out_path, force)
     entries = load_diary_entries(diary, **options)
     if out_path:
-        entries_for_csv(entries).to_csv(out_path, index=False, lineterminator="\n")
+        write_csv(entries_for_csv(entries), out_path)
         counts = account(entries)
         click.echo(
             f"wrote {out_path}: {counts.rows:,} rows ({counts.used:,} used, "
@@ -352,13 +358,21 @@ def entries_cmd(diary, out_path, force, **options):
 @force_option
 def analyze_cmd(diary, profiles_path, no_suggest, as_json, out_dir, force, **options):
     """Score DIARY against your targets: the gaps, and the foods behind them."""
-    from planner.report import render_report, report_json
+    from planner.report import render_cohort, render_report, report_json
 
     restrictions = build_restrictions(**options)
     if out_dir:
         check_out_dir(out_dir, force)
     reports = run_analysis(diary, profiles_path, options)
-    suggestions = {} if no_suggest else {p: suggest(r, restrictions) for p, r in reports.items()}
+    # suggestions are an optimisation per person: made for small diaries, on request beyond
+    suggesting = not no_suggest and len(reports) <= CHART_PEOPLE
+    suggestions = {p: suggest(r, restrictions) for p, r in reports.items()} if suggesting else {}
+    if not no_suggest and not suggesting:
+        click.echo(
+            f"note: {len(reports):,} people: suggestions are made for up to {CHART_PEOPLE}; "
+            "run 'planner suggest' on one person's diary",
+            err=True,
+        )
     if out_dir:
         write_analysis(reports, out_dir, force)
     if as_json:
@@ -366,6 +380,9 @@ def analyze_cmd(diary, profiles_path, no_suggest, as_json, out_dir, force, **opt
             report_json(r, suggestions_payload(suggestions.get(p))) for p, r in reports.items()
         ]
         echo_json(payloads[0] if list(reports) == [""] else {"people": payloads})
+        return
+    if len(reports) > CHART_PEOPLE:
+        click.echo(render_cohort(reports))
         return
     texts = [render_report(r, suggestions_text(suggestions.get(p), r)) for p, r in reports.items()]
     click.echo(("\n\n" + "=" * 88 + "\n\n").join(texts))
@@ -506,9 +523,9 @@ def write_analysis(reports, out_dir, force: bool) -> None:
     names = list(OUT_DIR_FILES)
     folder.mkdir(parents=True, exist_ok=True)
     entries = pd.concat([r.entries for r in reports.values()]).sort_values("source_row")
-    summary_frame(reports).to_csv(folder / names[0], index=False, lineterminator="\n")
-    daily_frame(reports).to_csv(folder / names[1], index=False, lineterminator="\n")
-    entries_for_csv(entries).to_csv(folder / names[2], index=False, lineterminator="\n")
+    write_csv(summary_frame(reports), folder / names[0])
+    write_csv(daily_frame(reports), folder / names[1])
+    write_csv(entries_for_csv(entries), folder / names[2])
     if len(reports) <= CHART_PEOPLE:
         from planner.charts import plot_coverage, plot_daily, save_figure
 
@@ -593,7 +610,7 @@ def plan_cmd(
         prices=price_list,
     )
     if out_path:
-        plan_frame(plan).to_csv(out_path, index=False, lineterminator="\n")
+        write_csv(plan_frame(plan), out_path)
         click.echo(f"wrote {out_path}", err=True)
     if chart_path:
         from planner.charts import plot_plan

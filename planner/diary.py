@@ -356,7 +356,7 @@ def read_diary(
     headers, sep = _header_and_delimiter(path, sample, encoding)
     spec = _spec_for(path, headers, format)
     nutrient_columns = _nutrient_columns(spec, headers, calcium_dv_mg)
-    seen: dict[int, int] = {}
+    seen: dict = {}
     try:
         frames = [
             _mark_duplicates(_canonical(chunk, spec, nutrient_columns, sep == ";"), chunk, seen)
@@ -506,14 +506,27 @@ def _bad_rows(bad_lines: list[tuple[int, str]], columns: pd.Index) -> pd.DataFra
     return bad
 
 
-def _mark_duplicates(out: pd.DataFrame, chunk: pd.DataFrame, seen: dict[int, int]):
+def _mark_duplicates(out: pd.DataFrame, chunk: pd.DataFrame, seen: dict):
     """Note rows that repeat an earlier row cell for cell, time included. They are kept:
-    people do eat the same thing twice; the note lets a person check an accidental copy."""
+    people do eat the same thing twice; the note lets a person check an accidental copy.
+
+    ``seen`` carries, from chunk to chunk, each row hash with the line it first appeared on.
+    """
     cells = chunk.drop(columns=[c for c in ("__line__", "__bad__") if c in chunk])
     cells = cells.loc[out.index]
     hashes = pd.util.hash_pandas_object(cells, index=False).to_numpy()
     lines = out["source_row"].to_numpy()
-    first = np.array([seen.setdefault(int(h), int(n)) for h, n in zip(hashes, lines, strict=True)])
+    # first line of each hash within this chunk, then earlier chunks' lines where known
+    first = pd.Series(lines).groupby(hashes, sort=False).transform("first").to_numpy()
+    earlier = seen.get("table")
+    if earlier is not None:
+        known = earlier.reindex(hashes).to_numpy()
+        first = np.where(np.isnan(known), first, known).astype(np.int64)
+    new = pd.Series(first, index=hashes)
+    new = new[~new.index.duplicated()]
+    seen["table"] = (
+        new if earlier is None else pd.concat([earlier, new[~new.index.isin(earlier.index)]])
+    )
     repeat = (first != lines) & out["status"].ne("rejected").to_numpy()
     if repeat.any():
         note = pd.Series(
@@ -545,9 +558,9 @@ def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, de
     out["person"] = col("person")
     dates = col("date")
     uniq = {d: parse_date(d) for d in pd.unique(dates)}
-    parsed = dates.map(lambda d: uniq[d] if isinstance(uniq[d], date) else None)
+    parsed = dates.map({d: v if isinstance(v, date) else None for d, v in uniq.items()})
     out["date"] = pd.to_datetime(parsed, errors="coerce")
-    date_problem = dates.map(lambda d: "" if isinstance(uniq[d], date) else uniq[d])
+    date_problem = dates.map({d: "" if isinstance(v, date) else v for d, v in uniq.items()})
     times = col("time")
     out["time"] = times.map({t: parse_time(t) for t in pd.unique(times)})
     out["meal"] = col("meal")
@@ -561,7 +574,9 @@ def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, de
         split = split.str.replace(r"(\d),(\d)", r"\1.\2", regex=True)
     out["amount_text"] = quantity.where(quantity.ne(""), split)
     food_id = col("food_id")
-    out["food_id"] = food_id.where(~food_id.str.fullmatch(r"\d{1,5}"), food_id.str.zfill(5))
+    if food_id.ne("").any():  # ids written without leading zeros get them back
+        food_id = food_id.where(~food_id.str.fullmatch(r"\d{1,5}"), food_id.str.zfill(5))
+    out["food_id"] = food_id
     out["status"] = ""
     reason = date_problem.copy()
     long_text = food.str.len() > MAX_TEXT

@@ -96,11 +96,30 @@ def default_matcher() -> FoodMatcher:
     return FoodMatcher(load_foods())
 
 
+class _PortionIndex(dict):
+    """Each food's portions, parsed into amounts.Portion records when first asked for."""
+
+    def __init__(self, portions: pd.DataFrame):
+        super().__init__()
+        food_ids = portions["food_id"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, food_ids[1:] != food_ids[:-1]])
+        ends = np.r_[starts[1:], len(food_ids)]
+        self._rows = {food_ids[a]: (a, b) for a, b in zip(starts, ends, strict=True)}
+        self._table = portions
+
+    def get(self, food_id, default=None):
+        if food_id not in self:
+            if food_id not in self._rows:
+                return default
+            a, b = self._rows[food_id]
+            self[food_id] = portion_records(self._table.iloc[a:b])
+        return self[food_id]
+
+
 @cache
-def _portion_lists(source: str = "sr28") -> dict[str, tuple]:
+def _portion_lists(source: str = "sr28") -> _PortionIndex:
     """Each food's portions, with their measures parsed once (see amounts.Portion)."""
-    portions = load_portions(source)
-    return {fid: portion_records(grp) for fid, grp in portions.groupby("food_id", sort=False)}
+    return _PortionIndex(load_portions(source))
 
 
 _NO_PORTIONS: tuple = ()
@@ -175,11 +194,12 @@ def _resolve_foods(out, foods, matcher, export, carried, recompute) -> np.ndarra
     texts = out.loc[live & ~given, "food_text"]
     matches = matcher.match(pd.unique(texts)) if len(texts) else {}
     _apply_matches(out, texts, matches, given & ~unknown_id)
-    out.loc[unknown_id, "reason"] = (
-        "no food with id " + out.loc[unknown_id, "food_id"] + " in the food table"
-    )
-    out.loc[unknown_id, "food_id"] = ""
-    out.loc[out["food_id"].ne(""), "description"] = out["food_id"].map(foods["description"])
+    if unknown_id.any():
+        out.loc[unknown_id, "reason"] = (
+            "no food with id " + out.loc[unknown_id, "food_id"] + " in the food table"
+        )
+        out.loc[unknown_id, "food_id"] = ""
+    out["description"] = out["food_id"].map(_descriptions()).fillna("")
     _apply_amounts(out, live)
 
     ids = registry.ids()
@@ -204,64 +224,81 @@ def _resolve_foods(out, foods, matcher, export, carried, recompute) -> np.ndarra
 
 
 def _apply_matches(out, texts: pd.Series, matches: dict[str, Match], given: pd.Series) -> None:
-    frame = pd.DataFrame(
-        [(m.food_id, m.confidence, m.method, m.note) for m in matches.values()],
-        index=list(matches),
-        columns=["food_id", "confidence", "method", "note"],
-    )
+    """Write each row's match (food, confidence, method, note), by position, column by column."""
+    n = len(out)
+    food_id = out["food_id"].to_numpy(dtype=object).copy()
+    confidence = np.full(n, np.nan)
+    method = np.full(n, "", dtype=object)
+    note = np.full(n, "", dtype=object)
     if len(texts):
-        hit = frame.reindex(texts.to_numpy())
-        idx = texts.index
-        out.loc[idx, "food_id"] = hit["food_id"].to_numpy()
-        out.loc[idx, "confidence"] = hit["confidence"].to_numpy(dtype=float)
-        out.loc[idx, "method"] = hit["method"].to_numpy()
-        out.loc[idx, "match_note"] = hit["note"].to_numpy()
-    out.loc[given, ["confidence", "method"]] = [1.0, "food_id"]
-    if "match_note" not in out:
-        out["match_note"] = ""
-    out["match_note"] = out["match_note"].fillna("")
+        found = list(matches.values())
+        codes = pd.Index(list(matches)).get_indexer(texts.to_numpy())
+        rows = out.index.get_indexer(texts.index)
+        hit = codes >= 0
+        rows, codes = rows[hit], codes[hit]
+        food_id[rows] = np.array([m.food_id for m in found], dtype=object)[codes]
+        confidence[rows] = np.array([m.confidence for m in found], dtype=float)[codes]
+        method[rows] = np.array([m.method for m in found], dtype=object)[codes]
+        note[rows] = np.array([m.note for m in found], dtype=object)[codes]
+    chosen = given.to_numpy()
+    confidence[chosen] = 1.0
+    method[chosen] = "food_id"
+    out["food_id"] = food_id
+    out["confidence"] = confidence
+    out["method"] = method
+    out["match_note"] = note
 
 
 def _apply_amounts(out: pd.DataFrame, live: pd.Series) -> None:
     """Parse every amount, and convert it to grams once per distinct (food, amount).
 
     Every live row's amount is parsed, matched food or not, so a negative amount is
-    rejected whatever the food.
+    rejected whatever the food. The work is done per distinct text and pair, then joined
+    back to the rows.
     """
     portions = _portion_lists()
-    texts = out["amount_text"].where(live, None)
+    texts = out["amount_text"].where(live)
     parsed = {t: _parse(t) for t in pd.unique(texts.dropna())}
+    by_text = pd.DataFrame(
+        [
+            (t, math.nan, "", a) if isinstance(a, str) else (t, a.quantity, a.unit, "")
+            for t, a in parsed.items()
+        ],
+        columns=["amount_text", "quantity", "unit", "parse_note"],
+    )
     pairs = out.loc[live & out["food_id"].ne(""), ["food_id", "amount_text"]].drop_duplicates()
-    converted = {}
+    converted = []
     for food_id, text in pairs.itertuples(index=False):
         amount = parsed[text]
         if not isinstance(amount, str):
             food = foods_description(food_id)
-            converted[(food_id, text)] = to_grams(amount, portions.get(food_id, _NO_PORTIONS), food)
-    quantity, grams, unit, note = [], [], [], []
-    for food_id, text, alive in zip(out["food_id"], out["amount_text"], live, strict=True):
-        amount = parsed.get(text) if alive else None
-        if amount is None or isinstance(amount, str):
-            quantity.append(math.nan)
-            grams.append(math.nan)
-            unit.append("")
-            note.append(amount or "")
-            continue
-        result = converted.get((food_id, text))
-        quantity.append(amount.quantity)
-        unit.append(amount.unit)
-        grams.append(result.grams if result is not None else math.nan)
-        note.append(result.note if result is not None else "")
-    out["quantity"] = np.array(quantity, dtype=float)
-    out["grams"] = np.array(grams, dtype=float)
-    out["unit"] = unit
-    out["amount_note"] = note
+            grams = to_grams(amount, portions.get(food_id, _NO_PORTIONS), food)
+            converted.append((food_id, text, grams.grams, grams.note))
+    by_pair = pd.DataFrame(converted, columns=["food_id", "amount_text", "grams", "grams_note"])
+    keys = out[["food_id", "amount_text"]].copy()
+    keys.loc[~live.to_numpy(), "amount_text"] = None  # rejected rows convert nothing
+    joined = keys.merge(by_text, on="amount_text", how="left").merge(
+        by_pair, on=["food_id", "amount_text"], how="left"
+    )
+    out["quantity"] = joined["quantity"].to_numpy(dtype=float)
+    out["grams"] = joined["grams"].to_numpy(dtype=float)
+    out["unit"] = joined["unit"].fillna("").to_numpy(dtype=object)
+    note = (
+        joined["parse_note"]
+        .fillna("")
+        .where(joined["parse_note"].fillna("").ne(""), joined["grams_note"].fillna(""))
+    )
+    out["amount_note"] = note.to_numpy(dtype=object)
 
 
 def foods_description(food_id: str) -> str:
     """The description of a food in the bundled table ("" if unknown)."""
-    foods = load_foods()
-    return str(foods["description"].get(food_id, ""))
+    return _descriptions().get(food_id, "")
+
+
+@cache
+def _descriptions() -> dict[str, str]:
+    return dict(zip(load_foods()["food_id"], load_foods()["description"], strict=True))
 
 
 def _parse(text: str):
@@ -295,12 +332,29 @@ def _set_status(out, live, has_export, table_ok, filled) -> None:
     status[live & ~use_export & too_much & ~weak] = "low_confidence"
     status[negative] = "rejected"
 
-    match_note = out["match_note"].to_numpy(dtype=object)
-    amount_note = out["amount_note"].to_numpy(dtype=object)
-    for i in np.flatnonzero(live):
-        reason[i] = _reason(
-            status[i], source[i], reason[i], match_note[i], amount_note[i], grams[i], food[i]
-        )
+    # the reason depends on a few columns: work it out once per distinct combination
+    over = np.isfinite(grams) & (grams > MAX_GRAMS)
+    parts = pd.DataFrame(
+        {
+            "status": status,
+            "source": source,
+            "prior": reason,
+            "match_note": out["match_note"].to_numpy(dtype=object),
+            "amount_note": out["amount_note"].to_numpy(dtype=object),
+            "grams": np.where(
+                over | (status == "matched"), grams, np.where(np.isfinite(grams), 0.0, np.nan)
+            ),
+            "food": food,
+        }
+    )[live]
+    keys = pd.util.hash_pandas_object(parts, index=False).to_numpy()
+    # one reason per distinct combination (64-bit hashes: a collision is vanishingly unlikely)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    texts = np.array(
+        [_reason(*row) for row in parts.iloc[first].itertuples(index=False, name=None)],
+        dtype=object,
+    )
+    reason[np.flatnonzero(live)] = texts[inverse]
     out["status"] = status
     out["source"] = source
     out["reason"] = reason

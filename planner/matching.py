@@ -365,8 +365,36 @@ class FoodMatcher:
             else:
                 self._cache[text] = quick
         if fuzzy:
-            self._cache.update(self._fuzzy(fuzzy))
+            self._cache.update(self._fuzzy_in_parallel(fuzzy))
         return {t: self._cache[t] for t in wanted}
+
+    def _fuzzy_in_parallel(self, texts: list[str]) -> dict[str, Match]:
+        """Fuzzy-match many texts on every core: the texts are split between forked worker
+        processes, which share this matcher's tables without copying them. Small batches,
+        one core, or a platform without fork: in this process."""
+        import multiprocessing
+        import os
+
+        workers = min(os.cpu_count() or 1, len(texts) // PARALLEL_MIN_TEXTS)
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return self._fuzzy(texts)
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _FORKED
+        _FORKED = self
+        chunks = [texts[i::workers] for i in range(workers)]
+        context = multiprocessing.get_context("fork")
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                results = list(pool.map(_fuzzy_in_worker, chunks))
+        finally:
+            _FORKED = None
+        out = {}
+        for result in results:
+            out.update(result)
+        for text in texts:  # the workers used these up in their own copies
+            self._deferred.pop(text, None)
+        return out
 
     # -- evidence, strongest first ---------------------------------------------------
 
@@ -691,6 +719,14 @@ class FoodMatcher:
             return Match("", confidence, "none", note)
         note = "" if confidence >= CONFIDENT else f"closest is '{description}'; check it"
         return Match(str(self._ids[best]), confidence, "fuzzy", note)
+
+
+_FORKED: FoodMatcher | None = None  # the matcher forked workers inherit
+PARALLEL_MIN_TEXTS = 500  # texts per worker below which forking does not pay
+
+
+def _fuzzy_in_worker(texts: list[str]) -> dict[str, Match]:
+    return _FORKED._fuzzy(texts)
 
 
 def _other_words(key: str, alias: str) -> frozenset[str]:

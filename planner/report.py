@@ -408,22 +408,66 @@ def _advice_section() -> list[str]:
 # --- files ---------------------------------------------------------------------------------
 
 
+def _cohort_table(reports: dict[str, GapReport], name: str) -> pd.DataFrame | None:
+    """The all-people table ``name`` when every report was scored in one cohort."""
+    cohorts = {id(r._cohort) for r in reports.values()}
+    first = next(iter(reports.values()))._cohort
+    if len(cohorts) != 1 or first is None:
+        return None
+    table = first[name]
+    if set(table["person"].unique()) != set(reports):
+        table = table[table["person"].isin(list(reports))]
+    return table
+
+
 def summary_frame(reports: dict[str, GapReport]) -> pd.DataFrame:
     """One row per person and nutrient over the period, as written to ``summary.csv``."""
-    frames = []
-    for person, report in reports.items():
-        frame = report.nutrients.reset_index().rename(columns={"nutrient": "id"})
-        frame.insert(0, "person", person)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    table = _cohort_table(reports, "nutrients")
+    if table is None:
+        frames = [r.nutrients.reset_index() for r in reports.values()]
+        table = pd.concat(frames, keys=list(reports), names=["person", None])
+        table = table.reset_index(level=0).reset_index(drop=True)
+    return table.rename(columns={"nutrient": "id"}).reset_index(drop=True)
 
 
 def daily_frame(reports: dict[str, GapReport]) -> pd.DataFrame:
     """One row per person, day and nutrient, as written to ``daily.csv``."""
-    frames = []
+    table = _cohort_table(reports, "days")
+    if table is None:
+        table = pd.concat([r.days for r in reports.values()], keys=list(reports),
+                          names=["person", None])  # fmt: skip
+        table = table.reset_index(level=0)
+    table = table.reset_index(drop=True)
+    dates = pd.to_datetime(table["date"])
+    return table.assign(date=dates.dt.strftime("%Y-%m-%d"))
+
+
+COHORT_HEADERS = ["person", "profile", "days", "rows used", "gaps (mean % of target)"]
+
+
+def render_cohort(reports: dict[str, GapReport]) -> str:
+    """A compact table for a diary of many people: one line each, with their gaps."""
+    rows = []
+    counts = {"people": len(reports), "with_gaps": 0}
     for person, report in reports.items():
-        frame = report.days.copy()
-        frame.insert(0, "person", person)
-        frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+        gaps = report.gaps
+        counts["with_gaps"] += not gaps.empty
+        shown = ", ".join(f"{g.name} {g.percent_of_target:.0f}%" for g in gaps.head(4).itertuples())
+        if len(gaps) > 4:
+            shown += f", +{len(gaps) - 4} more"
+        a = report.accounting
+        rows.append([person, report.profile.describe().split(": ", 1)[-1],
+                     report.period["days"], f"{a.used:,}/{a.rows:,}", shown or "none"])  # fmt: skip
+    lines = [
+        f"planner analysis: {counts['people']:,} people, {counts['with_gaps']:,} with gaps",
+        "",
+        table(rows, COHORT_HEADERS, right=[2, 3]),
+        "",
+        wrap(
+            "Each person's full report (nutrients, days, gaps, top foods, rows to review) is "
+            "in --json and --out-dir; 'planner analyze' on one person's rows prints it here."
+        ),
+        "",
+        wrap(NOT_MEDICAL_ADVICE),
+    ]
+    return "\n".join(lines)
