@@ -59,7 +59,7 @@ def bench_analyze(rows: int, people: int, distinct: int, repeats: int, work: Pat
     profiles = diary.with_suffix(".profiles.csv")
     out_dir = work / f"out-{rows}"
     args = ["analyze", str(diary), "--profiles", str(profiles), "--out-dir", str(out_dir),
-            "--force", "--no-suggest", "--json"]  # fmt: skip
+            "--force", "--no-suggest"]  # fmt: skip
 
     def planner_run() -> None:
         subprocess.run([sys.executable, "-m", "planner", *args], cwd=ROOT, check=True,
@@ -73,7 +73,7 @@ def bench_analyze(rows: int, people: int, distinct: int, repeats: int, work: Pat
     baseline = median_time(pandas_run, repeats)
     peak = peak_of(args)
     size = diary.stat().st_size / 1e6
-    label = f"analyze {rows:,} rows, {people:,} people, {distinct:,} food strings ({size:.0f} MB)"
+    label = f"analyze {rows:,} rows, {people:,} people, {distinct:,}-string pool ({size:.0f} MB)"
     return [
         (label, f"{seconds:.1f} s", "< 30 s (1M rows)"),
         ("  pandas.read_csv of the same file", f"{baseline:.1f} s", ""),

@@ -114,24 +114,7 @@ def report_json(report: GapReport, suggestions: dict | None = None) -> dict:
         }
         for nid, r in n.iterrows()
     ]
-    days = []
-    for date, grp in report.days.groupby("date", sort=True):
-        days.append(
-            {
-                "date": _clean(date),
-                "entries": int(grp["entries"].iloc[0]),
-                "nutrients": {
-                    r.nutrient: {
-                        "intake": _round(r.intake),
-                        "percent_of_target": _round(r.percent_of_target, 1),
-                        "status": r.status,
-                        "completeness": _round(r.completeness, 3),
-                        "lower_bound": bool(r.lower_bound),
-                    }
-                    for r in grp.itertuples()
-                },
-            }
-        )
+    days = _days_json(report.days)
     gaps = [
         {
             "id": r.nutrient,
@@ -189,6 +172,36 @@ def report_json(report: GapReport, suggestions: dict | None = None) -> dict:
     }
     if suggestions is not None:
         out["suggestions"] = suggestions
+    return out
+
+
+def _json_column(values: pd.Series, digits: int | None = None) -> list:
+    """A column as JSON-ready Python values: rounded floats, None for unknown."""
+    if digits is not None:
+        values = values.astype(float).round(digits)
+    return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
+
+
+def _days_json(days: pd.DataFrame) -> list[dict]:
+    """Per day, the nutrients' intake, percent, status and completeness (column-wise)."""
+    if days.empty:
+        return []
+    days = days.sort_values(["date", "nutrient"], kind="stable")
+    columns = {
+        "intake": _json_column(days["intake"], 4),
+        "percent_of_target": _json_column(days["percent_of_target"], 1),
+        "status": days["status"].tolist(),
+        "completeness": _json_column(days["completeness"], 3),
+        "lower_bound": days["lower_bound"].astype(bool).tolist(),
+    }
+    dates = [d.date().isoformat() for d in pd.to_datetime(days["date"])]
+    nutrients = days["nutrient"].tolist()
+    entries = days["entries"].astype(int).tolist()
+    out: list[dict] = []
+    for i, date in enumerate(dates):
+        if not out or out[-1]["date"] != date:
+            out.append({"date": date, "entries": entries[i], "nutrients": {}})
+        out[-1]["nutrients"][nutrients[i]] = {k: v[i] for k, v in columns.items()}
     return out
 
 
