@@ -23,7 +23,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import NamedTuple
 
-from planner.errors import PlannerError
+from planner.errors import AmountError
 
 GRAMS_PER = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "oz": 28.349523125, "lb": 453.59237}
 ML_PER = {
@@ -70,17 +70,6 @@ _AMOUNT = re.compile(
 )
 # Cronometer writes "1.00  1  Tortilla": a count, then a number that belongs to the unit.
 _LEADING_COUNT = re.compile(rf"^(?P<q>{_NUMBER})\s+(?P<rest>\D.*)$")
-
-
-class AmountError(PlannerError, ValueError):
-    """Amount text that cannot be read as a number and a unit."""
-
-    def __init__(self, text: str, reason: str):
-        super().__init__(text, reason)
-        self.text, self.reason = text, reason
-
-    def __str__(self) -> str:
-        return f"amount {self.text!r}: {self.reason}"
 
 
 @dataclass(frozen=True)

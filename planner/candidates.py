@@ -24,22 +24,11 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
-from planner.errors import PlannerError
+from planner.errors import RestrictionError
 from planner.foods import FAMILIES, load_article_foods, load_foods
 
 # National Kidney Foundation: a serving with more than 200 mg of potassium is high.
 POTASSIUM_DENSE_MG = 200.0
-
-
-class RestrictionError(PlannerError, ValueError):
-    """Restrictions that contradict each other or name foods that do not exist."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return self.reason
 
 
 @dataclass(frozen=True)

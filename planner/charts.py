@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
-from planner.errors import PlannerError
+from planner.errors import ChartError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -84,17 +84,6 @@ BESIDE = {"textcoords": "offset points", "va": "center", "fontsize": SMALL}
 MUTED = {"fontsize": SMALL, "color": "#555555", "style": "italic"}
 LEGEND = {"loc": "upper left", "frameon": False, "fontsize": SMALL, "borderaxespad": 0}
 DIAMOND = {"marker": "D", "linestyle": "none", "color": UL_COLOUR, "markeredgewidth": 1.5}
-
-
-@dataclass
-class ChartError(PlannerError, ValueError):
-    """A chart that cannot be written, e.g. to an unsupported file type."""
-
-    path: object
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
 
 
 # --- public functions ----------------------------------------------------------------
@@ -381,7 +370,7 @@ def save_figure(fig: Figure, path) -> Path:
     >>> save_figure(Figure(), "coverage.txt")
     Traceback (most recent call last):
     ...
-    planner.charts.ChartError: coverage.txt: cannot write a chart as '.txt'; use .png, .svg or .pdf
+    planner.errors.ChartError: coverage.txt: cannot write a chart as '.txt'; use .png, .svg or .pdf
     """
     path = Path(path)
     suffix = path.suffix.lower()

@@ -45,6 +45,22 @@ class PlannerGroup(click.Group):
             ) from None
 
 
+def stack(options, func):
+    """Apply click options in the order listed (click applies decorators bottom-up)."""
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def profiles_option(func):
+    return click.option(
+        "--profiles",
+        "profiles_path",
+        type=click.Path(dir_okay=False),
+        help="CSV of person,age,sex[,pregnant,lactating,kcal] for a diary with a person column.",
+    )(func)
+
+
 def profile_options(func):
     """The options that describe a person, shared by every command that scores a diet."""
     options = [
@@ -69,9 +85,7 @@ def profile_options(func):
             help="Physical activity level for the EER equations (default low_active).",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(options, func)
 
 
 def diary_options(func):
@@ -97,9 +111,7 @@ def diary_options(func):
             help="Ignore the export's own nutrient values; compute all from the food table.",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(options, func)
 
 
 def restriction_options(func):
@@ -127,9 +139,7 @@ def restriction_options(func):
             "--on-diuretics", is_flag=True, help="Note how diuretics change electrolytes."
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(options, func)
 
 
 def build_restrictions(include=(), **options):
@@ -340,12 +350,7 @@ def entries_cmd(diary, out_path, force, **options):
 @cli.command("analyze")
 @click.argument("diary", type=click.Path())
 @profile_options
-@click.option(
-    "--profiles",
-    "profiles_path",
-    type=click.Path(dir_okay=False),
-    help="CSV of person,age,sex[,pregnant,lactating,kcal] for a diary with a person column.",
-)
+@profiles_option
 @diary_options
 @restriction_options
 @click.option("--no-suggest", is_flag=True, help="Leave out the foods that would close the gaps.")
@@ -421,12 +426,7 @@ def echo_json(payload) -> None:
 @cli.command("suggest")
 @click.argument("diary", type=click.Path())
 @profile_options
-@click.option(
-    "--profiles",
-    "profiles_path",
-    type=click.Path(dir_okay=False),
-    help="CSV of person,age,sex[,pregnant,lactating,kcal] for a diary with a person column.",
-)
+@profiles_option
 @diary_options
 @restriction_options
 @click.option(

@@ -107,3 +107,45 @@ class DiaryFormatError(PlannerError, ValueError):
 
     def __str__(self) -> str:
         return f"{_where(self.path, self.row, self.column)}{self.reason}"
+
+
+@dataclass
+class AmountError(PlannerError, ValueError):
+    """Amount text that cannot be read as a number and a unit."""
+
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"amount {self.text!r}: {self.reason}"
+
+
+@dataclass
+class RestrictionError(PlannerError, ValueError):
+    """Diet restrictions that contradict each other or name foods that do not exist."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass
+class PlanError(PlannerError, ValueError):
+    """A meal plan that cannot be built (no candidate foods, a bad number of days...)."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass
+class ChartError(PlannerError, ValueError):
+    """A chart that cannot be written, for example to an unsupported file type."""
+
+    path: object
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

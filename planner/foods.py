@@ -187,6 +187,40 @@ def load_article_foods() -> pd.DataFrame:
     return table.set_index("food_id", drop=False).rename_axis(index=None)
 
 
+def food_id_text(text: str) -> str:
+    """A food id as written by a person, with its leading zeros back: ``9040`` -> ``09040``.
+
+    Examples
+    --------
+    >>> food_id_text(" 9040 "), food_id_text("12014"), food_id_text("salmon")
+    ('09040', '12014', 'salmon')
+    """
+    text = str(text).strip()
+    return text.zfill(5) if text.isdigit() else text
+
+
+def read_user_table(path, columns: tuple[str, ...], what: str) -> pd.DataFrame:
+    """Read a small CSV a person wrote (a --map or --prices file) as strings.
+
+    Column names are matched case-insensitively; ``food_id`` cells get their leading zeros
+    back. Raises :class:`planner.errors.DataFileError` naming the file for a file that
+    cannot be read or lacks one of ``columns``.
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataFileError(path, f"cannot read the {what}: {exc}") from None
+    except OSError as exc:
+        raise DataFileError(path, f"cannot read the {what} ({exc.strerror})") from None
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    if not set(columns) <= set(table.columns):
+        raise DataFileError(path, f"a {what} needs the columns {' and '.join(columns)}", row=1)
+    if "food_id" in table:
+        table["food_id"] = table["food_id"].map(food_id_text)
+    return table
+
+
 def portion_label(amount: float, measure: str) -> str:
     """Format a household portion, with kitchen fractions for quarters and thirds.
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.errors import DataFileError, UnknownFood
+from planner.errors import UnknownFood
 
 
 def _singular(word: str) -> str:
@@ -212,18 +212,12 @@ def read_overrides(path: str | Path, known_ids: Iterable[str]) -> dict[str, str]
     DataFileError
         For a file without the two columns, or rows with an empty or unknown id.
     """
-    path = Path(path)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataFileError(path, f"cannot read the override file: {exc}") from None
-    table.columns = [c.strip().lower() for c in table.columns]
-    if not {"food_text", "food_id"} <= set(table.columns):
-        raise DataFileError(path, "an override file needs the columns food_text and food_id")
+    from planner.foods import read_user_table
+
+    table = read_user_table(path, ("food_text", "food_id"), "override file")
     known = set(known_ids)
     overrides = {}
     for i, (text, food_id) in enumerate(zip(table["food_text"], table["food_id"], strict=True)):
-        food_id = food_id.strip().zfill(5) if food_id.strip().isdigit() else food_id.strip()
         if food_id not in known:
             raise UnknownFood(food_id or "(empty)", str(path), i + 2)
         overrides[normalise(text)] = food_id

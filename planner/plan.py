@@ -45,7 +45,7 @@ from planner.candidates import (
     limit_nutrients,
     serving_table,
 )
-from planner.errors import PlannerError
+from planner.errors import PlanError
 from planner.foods import FAMILY_NAMES
 from planner.optimize import GroupCount, GroupSum, optimize_diet
 from planner.targets import Profile, Targets, targets_for_profile
@@ -80,17 +80,6 @@ SELECT_WEIGHT = 0.01  # per food used (fewer, simpler meals)
 ENERGY_WEIGHT = 1.0  # per share of the energy target away from it
 SEED_NOISE = 0.05  # random spread of the per-food cost, for variety between seeds
 SHORTFALL_WEIGHT = 100.0  # relaxed model: per share of a target missed
-
-
-class PlanError(PlannerError, ValueError):
-    """A plan that cannot be built (no candidates, bad prices file...)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return self.reason
 
 
 @dataclass
@@ -495,18 +484,10 @@ def read_prices(path) -> pd.Series:
     planner.errors.DataFileError
         For a file without those columns, or a price that is not a positive number.
     """
-    from pathlib import Path
-
     from planner.errors import DataFileError
+    from planner.foods import read_user_table
 
-    path = Path(path)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataFileError(path, f"cannot read the prices file: {exc}") from None
-    table.columns = [c.strip().lower() for c in table.columns]
-    if not {"food_id", "price"} <= set(table.columns):
-        raise DataFileError(path, "a prices file needs the columns food_id and price", row=1)
+    table = read_user_table(path, ("food_id", "price"), "prices file")
     prices = {}
     for i, (food_id, price) in enumerate(zip(table["food_id"], table["price"], strict=True)):
         try:
@@ -515,8 +496,7 @@ def read_prices(path) -> pd.Series:
             raise DataFileError(path, f"price {price!r} is not a number", i + 2, "price") from None
         if not value >= 0 or not math.isfinite(value):
             raise DataFileError(path, f"price {price!r} must be 0 or more", i + 2, "price")
-        key = food_id.strip().zfill(5) if food_id.strip().isdigit() else food_id.strip()
-        prices[key] = value
+        prices[food_id] = value
     return pd.Series(prices, dtype=float)
 
 

@@ -95,15 +95,22 @@ def render_accounting(entries, limit: int = 20) -> str:
         if rows.empty:
             continue
         lines += ["", f"{title} ({len(rows):,}):"]
-        shown = [
-            [r.source_row, clip(r.food_text, 40), clip(r.amount_text, 16), r.status,
-             clip(r.reason, 70)]
-            for r in rows.head(limit).itertuples()
-        ]  # fmt: skip
-        lines.append(table(shown, ["row", "food", "amount", "status", "reason"], right=[0]))
-        if len(rows) > limit:
-            lines.append(f"... and {len(rows) - limit:,} more (write them all with -o FILE)")
+        lines += rows_table(rows, limit, "write them all with -o FILE")
     return "\n".join(lines)
+
+
+def rows_table(rows, limit: int, where_all: str, widths=(40, 16, 70)) -> list[str]:
+    """The first ``limit`` diary rows as a table (row, food, amount, status, reason)."""
+    food, amount, reason = widths
+    shown = [
+        [r.source_row, clip(r.food_text, food), clip(r.amount_text, amount), r.status,
+         clip(r.reason, reason)]
+        for r in rows.head(limit).itertuples()
+    ]  # fmt: skip
+    lines = [table(shown, ["row", "food", "amount", "status", "reason"], right=[0])]
+    if len(rows) > limit:
+        lines.append(f"... and {len(rows) - limit:,} more ({where_all})")
+    return lines
 
 
 def clip(text: object, width: int) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from planner import __version__
 from planner.analysis import GapReport
-from planner.render import NOT_MEDICAL_ADVICE, clip, fmt_number, table, wrap
+from planner.render import NOT_MEDICAL_ADVICE, clip, fmt_number, rows_table, table, wrap
 
 SCHEMA_VERSION = 1
 
@@ -390,14 +390,7 @@ def _review_section(report: GapReport, limit: int = 10) -> list[str]:
     if rows.empty:
         return []
     lines = ["", f"Rows to review ({len(rows):,}): not counted in the totals above"]
-    shown = [
-        [r.source_row, clip(r.food_text, 30), clip(r.amount_text, 14), r.status,
-         clip(r.reason, 60)]
-        for r in rows.head(limit).itertuples()
-    ]  # fmt: skip
-    lines.append(table(shown, ["row", "food", "amount", "status", "reason"], right=[0]))
-    if len(rows) > limit:
-        lines.append(f"... and {len(rows) - limit:,} more (all of them in --out-dir or --json)")
+    lines += rows_table(rows, limit, "all of them in --out-dir or --json", widths=(30, 14, 60))
     lines.append(
         wrap(
             "Fix a food match with --map FILE (a CSV of food_text,food_id; find ids with "
