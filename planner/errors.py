@@ -71,8 +71,8 @@ class UnknownName(PlannerError, KeyError):
 
 
 @dataclass
-class DataFileError(PlannerError, ValueError):
-    """A data file (food table, SR28 release, targets table) is missing or malformed."""
+class FileProblem(PlannerError, ValueError):
+    """Something wrong at a place in a file: ``path``, and the ``row`` and ``column`` if known."""
 
     path: object
     reason: str
@@ -81,6 +81,10 @@ class DataFileError(PlannerError, ValueError):
 
     def __str__(self) -> str:
         return f"{_where(self.path, self.row, self.column)}{self.reason}"
+
+
+class DataFileError(FileProblem):
+    """A data file (food table, SR28 release, targets table) is missing or malformed."""
 
 
 @dataclass
@@ -96,17 +100,8 @@ class ValidationError(PlannerError, ValueError):
         return f"{self.path}: {len(self.failures)} problem(s): {shown}{more}"
 
 
-@dataclass
-class DiaryFormatError(PlannerError, ValueError):
+class DiaryFormatError(FileProblem):
     """A diary file that cannot be read: wrong kind of file, unknown layout, bad header."""
-
-    path: object
-    reason: str
-    row: int | None = None
-    column: str | None = None
-
-    def __str__(self) -> str:
-        return f"{_where(self.path, self.row, self.column)}{self.reason}"
 
 
 @dataclass
@@ -140,12 +135,5 @@ class PlanError(PlannerError, ValueError):
         return self.reason
 
 
-@dataclass
-class ChartError(PlannerError, ValueError):
+class ChartError(FileProblem):
     """A chart that cannot be written, for example to an unsupported file type."""
-
-    path: object
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from oracle import ARTICLE, FOODS, NUTRIENTS, amount, per_100, portion_grams
 
 from planner.candidates import POTASSIUM_DENSE_MG, Restrictions
 from planner.errors import DataFileError
@@ -33,24 +33,10 @@ from planner.plan import (
 )
 from planner.targets import Profile, targets_for_profile
 
-ROOT = Path(__file__).resolve().parents[1]
-NUTRIENTS = [
-    "energy_kcal", "protein_g", "magnesium_mg", "potassium_mg", "calcium_mg", "sodium_mg",
-    "vitamin_d_ug", "thiamin_mg", "riboflavin_mg", "niacin_mg", "vitamin_b6_mg",
-    "folate_dfe_ug", "vitamin_b12_ug", "folic_acid_ug",
-]  # fmt: skip
 PANEL = [
     "protein_g", "magnesium_mg", "potassium_mg", "calcium_mg", "vitamin_d_ug", "thiamin_mg",
     "riboflavin_mg", "niacin_mg", "vitamin_b6_mg", "folate_dfe_ug", "vitamin_b12_ug",
 ]  # fmt: skip
-FOODS = pd.read_csv(ROOT / "foods" / "foods.csv", dtype={"food_id": str}).set_index("food_id")
-ARTICLE = pd.read_csv(ROOT / "foods" / "article_foods.csv", dtype={"food_id": str}).set_index(
-    "food_id"
-)
-PORTIONS = pd.read_csv(ROOT / "foods" / "portions.csv", dtype={"food_id": str}).set_index(
-    ["food_id", "seq"]
-)["grams"]
-GROUP_P95 = FOODS.groupby("food_group")[NUTRIENTS].quantile(0.95)
 TOL = 1e-6
 
 R = Restrictions
@@ -80,25 +66,6 @@ CASES = {
 
 
 # --- independent recomputation --------------------------------------------------------
-
-
-def portion_grams(food_id: str) -> float:
-    return float(PORTIONS.loc[(food_id, int(ARTICLE.loc[food_id, "portion_seq"]))])
-
-
-def per_100(food_id: str, nutrient: str, for_limits: bool) -> float:
-    value = FOODS.loc[food_id, nutrient]
-    if math.isnan(value):
-        group = FOODS.loc[food_id, "food_group"]
-        value = GROUP_P95.loc[group, nutrient] if for_limits else 0.0
-    return float(value)
-
-
-def amount(foods: pd.DataFrame, nutrient: str, for_limits: bool = False) -> float:
-    return sum(
-        portion_grams(r.food_id) * r.portions * per_100(r.food_id, nutrient, for_limits) / 100
-        for r in foods.itertuples()
-    )
 
 
 def meal_kind(meal: str) -> str:

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracle import ARTICLE, FOODS, amount, per_100, portion_grams
 
 from planner.analysis import score_diary
 from planner.candidates import POTASSIUM_DENSE_MG, Restrictions
@@ -24,22 +25,6 @@ from planner.entries import read_entries
 from planner.suggest import rank_foods, suggest_addon
 from planner.targets import Profile, targets_for_profile
 
-ROOT = Path(__file__).resolve().parents[1]
-NUTRIENTS = [
-    "energy_kcal", "protein_g", "magnesium_mg", "potassium_mg", "calcium_mg", "sodium_mg",
-    "vitamin_d_ug", "thiamin_mg", "riboflavin_mg", "niacin_mg", "vitamin_b6_mg",
-    "folate_dfe_ug", "vitamin_b12_ug", "folic_acid_ug",
-]  # fmt: skip
-FOODS = pd.read_csv(ROOT / "foods" / "foods.csv", dtype={"food_id": str}).set_index("food_id")
-ARTICLE = pd.read_csv(ROOT / "foods" / "article_foods.csv", dtype={"food_id": str}).set_index(
-    "food_id"
-)
-PORTIONS = pd.read_csv(ROOT / "foods" / "portions.csv", dtype={"food_id": str}).set_index(
-    ["food_id", "seq"]
-)["grams"]
-# What candidates.py documents for upper limits: an unknown value counts as the 95th
-# percentile per 100 g of the nutrient in the food's USDA food group.
-GROUP_P95 = FOODS.groupby("food_group")[NUTRIENTS].quantile(0.95)
 # The ULs that apply to food and that a diary's days are checked on (folate's on folic
 # acid). Niacin's is tested on its own below.
 UL_ON = {
@@ -79,23 +64,6 @@ def report_for(path: Path, days: list[dict[str, float]], profile: Profile = FEMA
     return score_diary(entries, profile)
 
 
-def portion_grams(food_id: str) -> float:
-    """The typical portion's grams, looked up in portions.csv by the article's seq."""
-    return float(PORTIONS.loc[(food_id, int(ARTICLE.loc[food_id, "portion_seq"]))])
-
-
-def added(foods: pd.DataFrame, nutrient: str, for_limits: bool = False) -> float:
-    """What the add-on adds of a nutrient, from foods.csv per 100 g."""
-    total = 0.0
-    for row in foods.itertuples():
-        value = FOODS.loc[row.food_id, nutrient]
-        if math.isnan(value):
-            group = FOODS.loc[row.food_id, "food_group"]
-            value = GROUP_P95.loc[group, nutrient] if for_limits else 0.0
-        total += row.portions * portion_grams(row.food_id) * value / 100.0
-    return total
-
-
 def day_intake(day: dict[str, float], nutrient: str) -> float:
     return sum(grams * FOODS.loc[fid, nutrient] / 100.0 for fid, grams in day.items())
 
@@ -110,7 +78,7 @@ def check_portions(foods: pd.DataFrame) -> None:
         assert row.grams == pytest.approx(row.portions * portion_grams(row.food_id))
         for nid in ("energy_kcal", "magnesium_mg", "calcium_mg"):
             assert row._asdict()[nid] == pytest.approx(
-                added(foods[foods.food_id.eq(row.food_id)], nid)
+                amount(foods[foods.food_id.eq(row.food_id)], nid)
             )
 
 
@@ -145,7 +113,7 @@ def test_magnesium_addon_closes_it_with_the_article_families(magnesium_report):
     row = addon.closes.loc["magnesium_mg"]
     assert bool(row["closed"])
     assert row["reason"] == ""
-    extra = added(addon.foods, "magnesium_mg")
+    extra = amount(addon.foods, "magnesium_mg")
     assert row["added"] == pytest.approx(extra)
     assert day_intake(MAGNESIUM_DAY, "magnesium_mg") + extra >= 320
     assert addon.foods["energy_kcal"].sum() <= addon.kcal_room
@@ -315,13 +283,13 @@ def test_addon_never_passes_a_ul(days, profile, max_foods, kcal_room):
     mean_kcal = sum(day_intake(d, "energy_kcal") for d in days) / len(days)
     room = kcal_room if kcal_room is not None else max(300.0, round(target_kcal - mean_kcal))
     assert addon.kcal_room == pytest.approx(room)
-    assert added(foods, "energy_kcal") <= room + 1e-6
+    assert amount(foods, "energy_kcal") <= room + 1e-6
     # No day pushed past a UL that applies to food (unknown counted high for the add-on).
     table = targets_for_profile(profile).table
     for nid, on in UL_ON.items():
         ul = table.loc[nid, "ul"]
         assert bool(table.loc[nid, "ul_applies_to_food"]) and not math.isnan(ul)
-        extra = added(foods, on, for_limits=True)
+        extra = amount(foods, on, for_limits=True)
         for day in days:
             before = day_intake(day, on)
             assert before + extra <= ul + 1e-6 * ul or extra <= 1e-9, (nid, before, extra, ul)
@@ -337,17 +305,14 @@ def test_addon_keeps_fortified_niacin_within_its_ul(folder):
     addon = suggest_addon(report, max_foods=1, explain=False)
     fortified = addon.foods[addon.foods["food_id"].isin(FORTIFIED)]
     ul = targets_for_profile(Profile(30, "male")).table.loc["niacin_mg", "ul"]
-    assert added(fortified, "niacin_mg", for_limits=True) <= ul
+    assert amount(fortified, "niacin_mg", for_limits=True) <= ul
 
 
 # --- kidney disease and diuretics -----------------------------------------------------
 
 
 def potassium_per_portion(food_id: str) -> float:
-    value = FOODS.loc[food_id, "potassium_mg"]
-    if math.isnan(value):
-        value = GROUP_P95.loc[FOODS.loc[food_id, "food_group"], "potassium_mg"]
-    return portion_grams(food_id) * value / 100.0
+    return portion_grams(food_id) * per_100(food_id, "potassium_mg", for_limits=True) / 100.0
 
 
 def test_kidney_disease(poor_report, unrestricted_ranked):
