@@ -361,10 +361,40 @@ def entries_cmd(diary, out_path, force, **options):
     help="Write summary.csv, daily.csv and entries.csv into this folder.",
 )
 @force_option
-def analyze_cmd(diary, profiles_path, no_suggest, as_json, out_dir, force, **options):
+@click.option(
+    "--engine",
+    type=click.Choice(["pandas", "dask"]),
+    default="pandas",
+    show_default=True,
+    help="dask: score a cohort on a Dask cluster. DIARY may be a folder of planner CSV or "
+    "Parquet files (each a partition; people may span files); needs --out-dir, where "
+    "entries.csv gains a source_file column; prints the cohort table, no charts or "
+    "suggestions. pip install 'planner[dask]'.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 512),
+    help="dask: local worker processes, one thread each (default: one per core).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="dask: a running scheduler (tcp://host:8786) instead of local workers; its "
+    "workers must see DIARY at the same path.",
+)
+def analyze_cmd(
+    diary, profiles_path, no_suggest, as_json, out_dir, force, engine, workers, scheduler,
+    **options,
+):  # fmt: skip
     """Score DIARY against your targets: the gaps, and the foods behind them."""
     from planner.report import render_cohort, render_report, report_json
 
+    if engine == "dask":
+        dask_options = {"workers": workers, "scheduler": scheduler, "as_json": as_json}
+        analyze_with_dask(diary, profiles_path, out_dir, force, no_suggest, options, **dask_options)
+        return
+    if workers or scheduler:
+        raise click.UsageError("--workers and --scheduler need --engine dask")
     restrictions = build_restrictions(**options)
     if out_dir:
         check_out_dir(out_dir, force)
@@ -484,14 +514,58 @@ def suggest_cmd(diary, profiles_path, max_foods, kcal_room, as_json, chart_path,
 def run_analysis(diary, profiles_path, options):
     """Read, resolve and score a diary with the CLI's profile and diary options."""
     from planner.analysis import analyze
+
+    profile, profiles = profiles_from_options(profiles_path, options)
+    entries = load_diary_entries(diary, **options)
+    return analyze(entries, profile=profile, profiles=profiles)
+
+
+def profiles_from_options(profiles_path, options):
+    """(profile, profiles): --age/--sex for everyone, and/or the --profiles file."""
     from planner.targets import read_profiles
 
     profile = None
     if profiles_path is None or options.get("age") is not None:
         profile = build_profile(**options)
     profiles = read_profiles(profiles_path) if profiles_path else None
-    entries = load_diary_entries(diary, **options)
-    return analyze(entries, profile=profile, profiles=profiles)
+    return profile, profiles
+
+
+def analyze_with_dask(
+    diary, profiles_path, out_dir, force, no_suggest, options, workers, scheduler, as_json
+):
+    """``planner analyze --engine dask``: a cohort scored on a Dask cluster, to files."""
+    from planner import dask_engine
+    from planner.report import render_cohort
+
+    if as_json:
+        raise click.UsageError("--json is not available with --engine dask; use --out-dir")
+    if not out_dir:
+        raise click.UsageError("--engine dask writes a cohort's results to files: give --out-dir")
+    if workers and scheduler:
+        raise click.UsageError("give --workers (local workers) or --scheduler, not both")
+    if options.get("diary_format") not in ("auto", "planner"):
+        raise click.UsageError("--engine dask reads planner's own CSV (or Parquet) diaries only")
+    dask_engine.require_dask()
+    check_out_dir(out_dir, force, names=dask_engine.OUT_FILES)
+    profile, profiles = profiles_from_options(profiles_path, options)
+    dask_engine.cohort_files(diary)  # a missing path fails here, before a cluster starts
+    with dask_engine.dask_client(workers, scheduler) as client:
+        result = dask_engine.analyze_cohort(
+            diary, client, profile=profile, profiles=profiles,
+            map_path=options.get("map_path"), recompute=options.get("recompute", False),
+        )  # fmt: skip
+    names = dask_engine.write_cohort(result, out_dir)
+    read = len(result.files)
+    click.echo(f"wrote {', '.join(names)} to {out_dir} ({read:,} file(s) read)", err=True)
+    click.echo("note: the dask engine draws no charts; draw one with 'planner chart'", err=True)
+    if not no_suggest:
+        click.echo(
+            "note: the dask engine makes no suggestions; run 'planner suggest' on one "
+            "person's diary",
+            err=True,
+        )
+    click.echo(render_cohort(result.reports))
 
 
 OUT_DIR_FILES = ("summary.csv", "daily.csv", "entries.csv")
@@ -499,14 +573,14 @@ OUT_DIR_CHARTS = ("coverage.png", "daily.png")
 CHART_PEOPLE = 10  # --out-dir draws charts for diaries of up to this many people
 
 
-def check_out_dir(out_dir, force: bool) -> None:
+def check_out_dir(out_dir, force: bool, names=OUT_DIR_FILES + OUT_DIR_CHARTS) -> None:
     """Fail before any work if ``--out-dir`` would overwrite files without ``--force``."""
     from pathlib import Path
 
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise click.ClickException(f"{folder} exists and is not a folder")
-    for name in OUT_DIR_FILES + OUT_DIR_CHARTS:
+    for name in names:
         check_writable(folder / name, force)
 
 
