@@ -221,19 +221,34 @@ def read_user_table(path, columns: tuple[str, ...], what: str) -> pd.DataFrame:
     return table
 
 
+# Count nouns that lead USDA's household measures, with their plurals ("2 cups, chopped").
+PLURALS = {
+    "bar": "bars", "bunch": "bunches", "can": "cans", "container": "containers",
+    "cookie": "cookies", "cracker": "crackers", "cup": "cups", "egg": "eggs",
+    "fillet": "fillets", "fruit": "fruits", "leaf": "leaves", "link": "links",
+    "muffin": "muffins", "package": "packages", "patty": "patties", "piece": "pieces",
+    "pita": "pitas", "slice": "slices", "spear": "spears", "stalk": "stalks",
+    "tortilla": "tortillas",
+}  # fmt: skip
+
+
 def portion_label(amount: float, measure: str) -> str:
     """Format a household portion, with kitchen fractions for quarters and thirds.
 
     Examples
     --------
     >>> portion_label(1.0, "oz"), portion_label(0.5, "cup"), portion_label(1.5, "cup")
-    ('1 oz', '1/2 cup', '1 1/2 cup')
+    ('1 oz', '1/2 cup', '1 1/2 cups')
     >>> portion_label(0.333, "cup"), portion_label(0.666, "cup ( 1 NLEA serving)")
     ('1/3 cup', '2/3 cup (1 NLEA serving)')
-    >>> portion_label(0.3, "cup")
-    '0.3 cup'
+    >>> portion_label(0.3, "cup"), portion_label(2, "cup, chopped"), portion_label(2, "tbsp")
+    ('0.3 cup', '2 cups, chopped', '2 tbsp')
     """
     measure = re.sub(r"\(\s+", "(", " ".join(str(measure).split()))
+    if amount > 1 + 1e-9:
+        head = re.match(r"[a-z]+", measure)
+        if head and head.group() in PLURALS:
+            measure = PLURALS[head.group()] + measure[head.end() :]
     for parts, names in ((4, {1: "1/4", 2: "1/2", 3: "3/4"}), (3, {1: "1/3", 2: "2/3"})):
         whole, part = divmod(round(amount * parts), parts)
         if amount > 0 and abs(amount * parts - round(amount * parts)) < 0.01:
