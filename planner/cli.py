@@ -565,7 +565,7 @@ def analyze_with_dask(
             "person's diary",
             err=True,
         )
-    click.echo(render_cohort(result.reports))
+    click.echo(render_cohort(result.reports, where="the files in --out-dir"))
 
 
 OUT_DIR_FILES = ("summary.csv", "daily.csv", "entries.csv")

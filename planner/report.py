@@ -451,8 +451,11 @@ def daily_frame(reports: dict[str, GapReport]) -> pd.DataFrame:
 COHORT_HEADERS = ["person", "profile", "days", "rows used", "gaps (mean % of target)"]
 
 
-def render_cohort(reports: dict[str, GapReport]) -> str:
-    """A compact table for a diary of many people: one line each, with their gaps."""
+def render_cohort(reports: dict[str, GapReport], where: str = "--json and --out-dir") -> str:
+    """A compact table for a diary of many people: one line each, with their gaps.
+
+    ``where`` says where each person's full report went (the dask engine has no --json).
+    """
     rows = []
     counts = {"people": len(reports), "with_gaps": 0}
     for person, report in reports.items():
@@ -471,7 +474,7 @@ def render_cohort(reports: dict[str, GapReport]) -> str:
         "",
         wrap(
             "Each person's full report (nutrients, days, gaps, top foods, rows to review) is "
-            "in --json and --out-dir; 'planner analyze' on one person's rows prints it here."
+            f"in {where}; 'planner analyze' on one person's rows prints it here."
         ),
         "",
         wrap(NOT_MEDICAL_ADVICE),

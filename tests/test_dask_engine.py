@@ -158,7 +158,7 @@ def test_cli_with_local_workers_matches_the_default_engine(cohort, runner, tmp_p
     assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "entries.csv", "summary.csv"]
     reports = default_engine(cohort, tmp_path / "default", profile=Profile(45, "female"))
     assert_same_results(out, tmp_path / "default")
-    assert result.stdout.rstrip("\n") == render_cohort(reports)
+    assert result.stdout.rstrip("\n") == render_cohort(reports, where="the files in --out-dir")
     assert "wrote summary.csv, daily.csv, entries.csv" in result.stderr
 
 
