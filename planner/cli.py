@@ -96,8 +96,11 @@ def diary_options(func):
             "diary_format",
             default="auto",
             show_default=True,
-            metavar="auto|planner|cronometer_servings|cronometer_daily|myfitnesspal|loseit",
-            help="Diary format; 'auto' detects it from the header row.",
+            metavar="FORMAT",
+            help=(
+                "Diary format: auto (detect it from the header row), planner, "
+                "cronometer_servings, cronometer_daily, myfitnesspal, loseit or opennutritracker."
+            ),
         ),
         click.option(
             "--map",

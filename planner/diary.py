@@ -9,7 +9,10 @@ Formats are recognised from the header row, never from the file name:
 - ``cronometer_daily``: Cronometer "Daily Nutrition" (day totals; with a ``Group``
   column only the ``Total`` rows count, the rest would count the day twice);
 - ``myfitnesspal``: MyFitnessPal "Nutrition-Summary" (meal totals; no food names);
-- ``loseit``: Lose It! ``food-logs.csv`` (rows marked deleted are set aside).
+- ``loseit``: Lose It! ``food-logs.csv`` (rows marked deleted are set aside);
+- ``opennutritracker``: OpenNutriTracker ``user_intake.csv`` (``date_time``, ``type`` as
+  the meal, ``meal_name`` as the food, ``amount`` and ``unit``; nutrient values per 100 g
+  or 100 ml, scaled by the amount when it is in g or ml, unknown otherwise).
 
 Each importer declares a map from its headers to canonical names; exporter nutrient
 columns are renamed to canonical ids and converted to canonical units in that one step
@@ -109,6 +112,20 @@ FORMATS: dict[str, FormatSpec] = {
         ("date", "meal"),
         export="myfitnesspal",
     ),
+    "opennutritracker": FormatSpec(
+        "opennutritracker",
+        "OpenNutriTracker user_intake.csv",
+        "entry",
+        {
+            "date_time": "date",
+            "type": "meal",
+            "meal_name": "food_text",
+            "amount": "amount",
+            "unit": "unit",
+        },
+        ("date", "food_text", "amount"),
+        export="opennutritracker",
+    ),
     "loseit": FormatSpec(
         "loseit",
         "Lose It! food-logs.csv",
@@ -148,6 +165,8 @@ def detect_format(headers: list[str]) -> str | None:
         return "cronometer_servings"
     if {"date", "name", "quantity", "units"} <= h:
         return "loseit"
+    if {"date_time", "meal_name", "amount"} <= h:
+        return "opennutritracker"
     if {"date", "meal", "calories"} <= h and "fat (g)" in h:
         return "myfitnesspal"
     if "date" in h and "energy (kcal)" in h and "food name" not in h:
@@ -419,10 +438,11 @@ def _nutrient_columns(
             if h.strip().lower() in ids:
                 mapping[h] = (h.strip().lower(), 1.0)
         return mapping
-    # casefold: "µg" (micro sign) and "μg" (Greek mu) are both written in real headers
-    known = {e.header.casefold(): e for e in registry.export_headers() if spec.export in e.exports}
+    known = {
+        _header_key(e.header): e for e in registry.export_headers() if spec.export in e.exports
+    }
     for h in headers:
-        entry = known.get(h.strip().casefold())
+        entry = known.get(_header_key(h))
         if entry is None or entry.nutrient_id in {nid for nid, _ in mapping.values()}:
             continue
         factor = entry.factor
@@ -430,6 +450,21 @@ def _nutrient_columns(
             factor = calcium_dv_mg / 100.0
         mapping[h] = (entry.nutrient_id, factor)
     return mapping
+
+
+def _header_key(header: str) -> str:
+    """A header as compared with the registry: case-blind, and any spelling of micrograms.
+
+    Real headers write micrograms as ``µg`` (micro sign), ``μg`` (Greek mu), ``mcg`` or
+    ``ug``; casefold turns the micro sign into mu.
+
+    Examples
+    --------
+    >>> _header_key("B12 (Cobalamin) (mcg)") == _header_key("B12 (Cobalamin) (µg)")
+    True
+    """
+    key = " ".join(header.split()).casefold()
+    return re.sub(r"\((?:mcg|ug|μg)\)", "(μg)", key)
 
 
 def _read_rows(path: Path, encoding: str, sep: str, headers: list[str]):
@@ -562,6 +597,8 @@ def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, de
     out["date"] = pd.to_datetime(parsed, errors="coerce")
     date_problem = dates.map({d: "" if isinstance(v, date) else v for d, v in uniq.items()})
     times = col("time")
+    if spec.name == "opennutritracker":  # one date_time column: 2024-03-04T08:15:00.000
+        times = dates.str.extract(r"[ T](\d{1,2}:\d{2})", expand=False).fillna("")
     out["time"] = times.map({t: parse_time(t) for t in pd.unique(times)})
     out["meal"] = col("meal")
     food = col("food_text")
@@ -587,6 +624,8 @@ def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, de
         if bad.any():
             note = f"'{header}' is not a number; read as unknown"
             reason = reason.where(~bad | reason.ne(""), note)
+    if spec.name == "opennutritracker" and nutrient_columns:
+        reason = _scale_per_100(out, col("amount"), col("unit"), nutrient_columns, reason)
     out["reason"] = reason
     out.loc[date_problem.ne(""), "status"] = "rejected"
     if "__bad__" in chunk:
@@ -608,6 +647,26 @@ def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, de
     if "__bad__" in chunk:
         blank[:] = False
     return out.loc[~blank]
+
+
+PER_100_UNITS = frozenset(["g", "gram", "grams", "ml", "milliliter", "milliliters", "millilitre"])
+
+
+def _scale_per_100(out, amounts, units, nutrient_columns, reason) -> pd.Series:
+    """Turn per-100 g (or 100 ml) values into values for the amount eaten, in place.
+
+    Only an amount in grams or millilitres can be scaled; for any other unit (a serving,
+    a piece) the values stay unknown, the reason says so, and the food table fills them.
+    """
+    amount = pd.to_numeric(amounts.str.replace(",", ".", regex=False), errors="coerce")
+    by_mass = units.str.lower().isin(PER_100_UNITS) & amount.ge(0)
+    ids = [nid for nid, _ in nutrient_columns.values()]
+    had_values = out[ids].notna().any(axis=1)
+    for nid in ids:
+        out[nid] = (out[nid] * amount / 100.0).where(by_mass)
+    lost = had_values & ~by_mass
+    note = "per-100 g values cannot be scaled for a unit that is not g or ml; read as unknown"
+    return reason.where(~lost | reason.ne(""), note)
 
 
 def _apply_format_rules(diary: pd.DataFrame, spec: FormatSpec) -> pd.DataFrame:

@@ -278,3 +278,12 @@ def test_plan_and_suggest_charts(runner, in_repo, tmp_path):
     result = runner.invoke(cli, ["suggest", EXAMPLE, *PROFILE, "--chart", str(pdf)])
     assert result.exit_code == 0, result.output
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_format_help_names_every_format(runner):
+    from planner.diary import FORMATS
+
+    result = runner.invoke(cli, ["entries", "--help"])
+    help_text = " ".join(result.output.split())
+    for name in FORMATS:
+        assert name in help_text.replace("- ", "-"), name

@@ -374,6 +374,57 @@ def test_loseit(write, meal_column):
     assert "magnesium_mg" not in diary.attrs["nutrients"]
 
 
+# --- OpenNutriTracker user_intake.csv ----------------------------------------------------------
+
+ONT = (
+    "date_time,type,amount,unit,meal_name,kcal_per_100g,protein_per_100g,potassium_per_100g,"
+    "Magnesium_per_100g,calcium_per_100g,vitamin_d_per_100g,vitamin_b12_per_100g"
+)
+
+
+def test_opennutritracker_values_per_100_g_are_scaled_by_the_amount(write):
+    rows = [
+        {"date_time": "2024-03-04T08:15:00.000", "type": "breakfast", "amount": "118",
+         "unit": "g", "meal_name": "Banana", "kcal_per_100g": "89", "potassium_per_100g": "358",
+         "Magnesium_per_100g": "27", "vitamin_d_per_100g": "n/a"},
+        {"date_time": "2024-03-04 12:30:00", "type": "lunch", "amount": "250", "unit": "ml",
+         "meal_name": "Milk", "kcal_per_100g": "50", "calcium_per_100g": "120",
+         "vitamin_d_per_100g": "1.1"},
+        {"date_time": "2024-03-05T19:00:00.000", "type": "dinner", "amount": "1",
+         "unit": "serving", "meal_name": "Lentil soup", "kcal_per_100g": "60"},
+    ]  # fmt: skip
+    diary = read_diary(write("export.csv", csv_text(ONT, rows)))
+    assert diary.attrs["format"] == "opennutritracker"
+    assert diary["date"].tolist() == [
+        pd.Timestamp("2024-03-04"), pd.Timestamp("2024-03-04"), pd.Timestamp("2024-03-05"),
+    ]  # fmt: skip
+    assert diary["time"].tolist() == ["08:15", "12:30", "19:00"]
+    assert diary["meal"].tolist() == ["breakfast", "lunch", "dinner"]
+    assert diary["food_text"].tolist() == ["Banana", "Milk", "Lentil soup"]
+    assert diary["amount_text"].tolist() == ["118 g", "250 ml", "1 serving"]
+    assert diary.loc[0, "potassium_mg"] == pytest.approx(422.44)
+    assert diary.loc[0, "magnesium_mg"] == pytest.approx(31.86)
+    assert diary.loc[1, "calcium_mg"] == pytest.approx(300.0)
+    assert diary.loc[1, "vitamin_d_ug"] == pytest.approx(2.75)
+    assert_unknown(diary, 0, "vitamin_d_ug")  # n/a stays unknown after scaling
+    assert_unknown(diary, 0, "calcium_mg")  # a blank cell too
+    # a serving cannot be scaled from per-100 g values: unknown, and the row says why
+    assert_unknown(diary, 2, "energy_kcal")
+    assert "cannot be scaled" in diary.loc[2, "reason"]
+    assert diary["status"].eq("").all()
+
+
+def test_microgram_spellings_in_headers(write):
+    header = "Day,Food Name,Amount,B12 (Cobalamin) (mcg),Folate (ug),Vitamin D (μg)"
+    rows = [{"Day": "2023-09-17", "Food Name": "Bananas, raw", "Amount": "1.00 medium",
+             "B12 (Cobalamin) (mcg)": "0.5", "Folate (ug)": "24",
+             "Vitamin D (μg)": "1"}]  # fmt: skip
+    diary = read_diary(write("servings.csv", csv_text(header, rows)))
+    assert diary.loc[0, "vitamin_b12_ug"] == 0.5
+    assert diary.loc[0, "folate_dfe_ug"] == 24
+    assert diary.loc[0, "vitamin_d_ug"] == 1
+
+
 # --- planner's own CSV ------------------------------------------------------------------------
 
 
@@ -701,6 +752,7 @@ def test_forced_format_without_its_columns(write):
         *[(h.split(","), "myfitnesspal") for h in MFP_HEADERS],
         (LOSEIT.split(","), "loseit"),
         (LOSEIT.replace("Type", "Meal").split(","), "loseit"),
+        (ONT.split(","), "opennutritracker"),
         (["date", "meal", "food", "amount", "unit"], "planner"),
         (["Date", "Food", "Quantity"], "planner"),
         (["when", "what"], None),
