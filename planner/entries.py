@@ -377,6 +377,9 @@ def _reason(status, source, prior, match_note, amount_note, grams, has_food) -> 
     elif source.startswith("export") and not has_food:
         note = match_note or "no food match"
         parts.append(f"the export's own values are used ({note}); blanks stay unknown")
+    elif source == "export" and not np.isfinite(grams):
+        note = amount_note or "the amount cannot be converted to grams"
+        parts.append(f"the export's own values are used; {note}, so its blanks stay unknown")
     else:
         parts += [match_note, amount_note if np.isfinite(grams) else ""]
     return "; ".join(p for p in parts if p)

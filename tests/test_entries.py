@@ -134,6 +134,19 @@ def test_export_values_without_a_food_match(tmp_path):
     assert flagged[NUTRIENTS].isna().all()
 
 
+def test_export_values_with_an_amount_that_cannot_be_converted(tmp_path):
+    path = tmp_path / "servings.csv"
+    row = '2023-09-17,,Breakfast,"Bananas, raw",1.00 burrito,105,32,,Fruits\n'
+    path.write_text(CRONOMETER + "\n" + row, encoding="utf-8")
+    entry = read_entries(path).iloc[0]
+    assert (entry["status"], entry["source"]) == ("matched", "export")
+    assert entry["food_id"] == "09040" and math.isnan(entry["grams"])
+    assert entry["magnesium_mg"] == 32.0
+    assert math.isnan(entry["potassium_mg"])  # the food table cannot fill it without grams
+    assert "export's own values are used" in entry["reason"]
+    assert "no 'burrito' measure" in entry["reason"]
+
+
 def test_day_totals_are_used_as_they_are(tmp_path):
     path = tmp_path / "dailysummary.csv"
     path.write_text(
