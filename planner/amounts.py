@@ -408,4 +408,36 @@ def _measure_to_grams(amount: Amount, portions: tuple[Portion, ...], food: str =
             if row.name and test(row.name):
                 note = "" if row.name == wanted else f"read as '{row.amount:g} {row.measure}'"
                 return Grams(amount.quantity * _per_unit(row), note)
+    inner = _embedded_amount(amount.unit)
+    if inner is not None:  # "serving (28 g)", "0.52 Serving (22 tsp, whole pieces)"
+        grams = to_grams(Amount(amount.quantity * inner.quantity, inner.unit, inner.kind), portions)
+        if grams.ok:
+            note = f"read through the {inner.quantity:g} {inner.unit} the measure names"
+            return Grams(grams.grams, "; ".join(n for n in (note, grams.note) if n))
     return Grams(math.nan, f"no '{amount.unit}' measure for this food; {_list_measures(portions)}")
+
+
+_EMBEDDED_MASS = re.compile(rf"(?:^|[\s(])(?P<q>{_NUMBER})\s*(?P<unit>g|kg|mg|oz|lb)\b")
+_INNER_VOLUME = re.compile(rf"(?:^|[\s(])(?P<q>{_NUMBER})\s*(?P<unit>cups?|tbsp|tsp|fl oz|ml)\b")
+
+
+def _embedded_amount(measure: str) -> Amount | None:
+    """A mass or volume written inside a measure the food does not have, mass first.
+
+    Examples
+    --------
+    >>> _embedded_amount("serving (28g)"), _embedded_amount("serving (22 tsp, whole pieces)")
+    (Amount(quantity=28.0, unit='g', kind='mass'), Amount(quantity=22.0, unit='tsp', kind='volume'))
+    >>> _embedded_amount("medium (7 inch)") is None
+    True
+    """
+    text = measure.lower()
+    hit = _EMBEDDED_MASS.search(text)
+    if hit:
+        return Amount(parse_number(hit["q"]), hit["unit"], "mass")
+    hit = _INNER_VOLUME.search(text)
+    if hit:
+        unit = UNIT_ALIASES.get(hit["unit"])
+        if unit in ML_PER:
+            return Amount(parse_number(hit["q"]), unit, "volume")
+    return None

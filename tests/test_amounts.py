@@ -198,6 +198,10 @@ GRAMS = [
     ("18160", "2", 28.4),  # soft chocolate chip cookies: cookie = 14.2 g
     ("18159", "2", 20.0),  # chocolate chip cookies: cookie, medium (2-1/4" dia) = 10 g
     ("12061", "10", 12.0),  # almonds: almond = 1.2 g
+    # a measure the food lacks that names its own weight or volume is read through it
+    ("12006", "1 serving (28g)", 28.0),  # chia seeds: the serving says 28 g
+    ("09040", "1 container (6 oz)", 6 * 28.349523125),  # banana has no container: 6 oz
+    ("12061", "0.52 Serving (22 tsp, whole pieces)", 0.52 * 22 / 48 * 143),  # almonds: cup 143 g
     # measures the food does not have: never guessed
     ("09040", "1 slice", math.nan),  # banana has no slice
     ("09040", "1.00 burrito ", math.nan),  # banana has no burrito
