@@ -541,7 +541,12 @@ class FoodMatcher:
             hits = len(others & self._tokens[r])
             if hits <= len(others & tokens):
                 continue
-            if not (self._tokens[r] - query - NEUTRAL - CATEGORY_WORDS) <= unsaid:
+            # numbers are not extra claims: "85% lean / 15% fat" differs from "90% / 10%"
+            # in the number the text names, not in what the food is
+            said = {
+                t for t in self._tokens[r] - query - NEUTRAL - CATEGORY_WORDS if not _has_digit(t)
+            }
+            if not said <= unsaid:
                 continue
             rank = (hits, -self._extra_penalty(r, query), self._prior[r], -self._length[r])
             if rank > best_rank:
@@ -753,6 +758,10 @@ def _before_preposition(phrase: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
+def _has_digit(token: str) -> bool:
+    return any(c.isdigit() for c in token)
+
+
 def _is_neutral(token: str) -> bool:
     return token in NEUTRAL or any(ch.isdigit() for ch in token)
 

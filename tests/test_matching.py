@@ -120,3 +120,18 @@ def test_override_file_needs_its_columns(tmp_path):
     path.write_text("text,id\nbanana,09040\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="food_text and food_id"):
         read_overrides(path, load_foods().index)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Beef, Ground, 85% Lean, Pan-Browned", ["85% lean", "pan-browned"]),
+        ("ground beef 80% lean", ["80% lean"]),
+        ("Cheese, cottage, lowfat, 2%", ["lowfat, 2%"]),
+        ("Milk, 1%", ["1% milkfat"]),
+    ],
+)
+def test_a_number_in_the_text_picks_that_variant(matcher, text, words):
+    match = matcher.match_one(text)
+    description = load_foods().loc[match.food_id, "description"]
+    assert all(w in description for w in words), description
