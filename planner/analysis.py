@@ -25,7 +25,7 @@ Statuses per day and over the period:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -107,6 +107,43 @@ class GapReport:
             return f"{self.profile.describe()}; no days"
         span = p["start"] if p["start"] == p["end"] else f"{p['start']} to {p['end']}"
         return f"{self.profile.describe()}; {span} ({p['days']} day{'s' * (p['days'] != 1)})"
+
+
+KIDNEY_NOTE = (
+    "Kidney disease: potassium is not scored against the general intake here, and a low "
+    "potassium total is not called a gap. Your doctor or renal dietitian sets your "
+    "potassium limit; follow their advice."
+)
+
+
+def for_kidney_disease(report: GapReport) -> GapReport:
+    """The report as a person with kidney disease should read it: potassium is no target.
+
+    The general potassium AI is for healthy people; with kidney disease too much
+    potassium is the danger, so a shortfall is not a gap to close. Potassium keeps its
+    intake (status ``doctor_sets``), leaves the gaps, and a note says why.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> eaten = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"]), "status": "matched",
+    ...     "food_id": ["09040"], "description": "", "food_text": ["banana"],
+    ...     "potassium_mg": [422.0]})
+    >>> report = for_kidney_disease(score_diary(eaten, Profile(45, "female")))
+    >>> "potassium_mg" in set(report.gaps["nutrient"])
+    False
+    >>> report.nutrients.loc["potassium_mg", "status"]
+    'doctor_sets'
+    """
+    nutrients = report.nutrients.copy()
+    days = report.days.copy()
+    potassium = "potassium_mg"
+    if potassium in nutrients.index and nutrients.loc[potassium, "status"] != "not_in_export":
+        nutrients.loc[potassium, "status"] = "doctor_sets"
+        days.loc[days["nutrient"].eq(potassium), "status"] = "doctor_sets"
+    gaps = report.gaps[report.gaps["nutrient"].ne(potassium)].reset_index(drop=True)
+    notes = [*report.notes, KIDNEY_NOTE] if KIDNEY_NOTE not in report.notes else report.notes
+    return replace(report, nutrients=nutrients, days=days, gaps=gaps, notes=notes)
 
 
 def _scored() -> list[str]:

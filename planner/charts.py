@@ -70,8 +70,14 @@ STATUS_COLOURS = {
     "above_cdrr": "#CC79A7",
     "unknown": "#999999",
     "not_in_export": "#999999",
+    "doctor_sets": "#999999",
 }
-STATUS_LABELS = {"below": "below target", "met": "target met", "above_ul": "above the UL"}
+STATUS_LABELS = {
+    "below": "below target",
+    "met": "target met",
+    "above_ul": "above the UL",
+    "doctor_sets": "no target here: your doctor's call",
+}
 UL_COLOUR = "#6A3D9A"
 FOOD_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#CC79A7")
 OTHER_COLOUR, BEFORE_COLOUR, AFTER_COLOUR = "#DDDDDD", "#A6A6A6", "#0072B2"
@@ -687,6 +693,8 @@ def _value_text(row: pd.Series) -> str:
         return "not in this export"
     if math.isnan(row["intake"]):
         return "no value"
+    if row["status"] == "doctor_sets":  # kidney disease: the general AI is not the aim
+        return f"{_ge(row['lower_bound'])}{_num(row['intake'])} {row['unit']}: your doctor's call"
     text = f"{_ge(row['lower_bound'])}{_num(row['intake'])} {row['unit']} of "
     text += f"{_num(row['target'])} ({row['percent']:.0f}%"
     return text + (f"; {row['day_range']})" if row.get("day_range") else ")")

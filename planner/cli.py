@@ -515,12 +515,18 @@ def suggest_cmd(diary, profiles_path, max_foods, kcal_room, as_json, chart_path,
 
 
 def run_analysis(diary, profiles_path, options):
-    """Read, resolve and score a diary with the CLI's profile and diary options."""
-    from planner.analysis import analyze
+    """Read, resolve and score a diary with the CLI's profile and diary options.
+
+    With --kidney-disease potassium is no target and never a gap (the doctor sets it).
+    """
+    from planner.analysis import analyze, for_kidney_disease
 
     profile, profiles = profiles_from_options(profiles_path, options)
     entries = load_diary_entries(diary, **options)
-    return analyze(entries, profile=profile, profiles=profiles)
+    reports = analyze(entries, profile=profile, profiles=profiles)
+    if options.get("kidney_disease"):
+        reports = {person: for_kidney_disease(r) for person, r in reports.items()}
+    return reports
 
 
 def profiles_from_options(profiles_path, options):

@@ -24,6 +24,7 @@ STATUS_WORDS = {
     "above_cdrr": "above CDRR",
     "unknown": "unknown",
     "not_in_export": "not in this export",
+    "doctor_sets": "doctor's call",
 }
 KIND_WORDS = {"given": "yours", "eer_2023": "EER", "dga_default": "estimate"}
 

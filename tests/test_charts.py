@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
@@ -406,3 +407,16 @@ def test_number_format():
         "1,000", "169", "24.1", "2.16", "0.038", "0"
     ]  # fmt: skip
     assert charts._num(math.nan) == "?"
+
+
+def test_kidney_disease_draws_potassium_grey_without_a_target(week):
+    from planner.analysis import for_kidney_disease
+
+    fig = charts.plot_coverage(for_kidney_disease(week))
+    potassium = bars(fig)["potassium_mg"]
+    assert to_hex(potassium.get_edgecolor()) == charts.STATUS_COLOURS["doctor_sets"].lower()
+    assert any("Potassium" not in t and "your doctor's call" in t for t in texts(fig))
+    assert "no target here: your doctor's call" in texts(fig)
+    # the other gaps keep their colour
+    magnesium = bars(fig)["magnesium_mg"]
+    assert to_hex(magnesium.get_edgecolor()) == charts.STATUS_COLOURS["below"].lower()

@@ -287,3 +287,27 @@ def test_format_help_names_every_format(runner):
     help_text = " ".join(result.output.split())
     for name in FORMATS:
         assert name in help_text.replace("- ", "-"), name
+
+
+def test_kidney_disease_makes_potassium_no_target_and_no_gap(runner, in_repo):
+    import json
+
+    base = ["analyze", "examples/diary.csv", "--age", "45", "--sex", "female", "--json"]
+    plain = json.loads(runner.invoke(cli, [*base, "--no-suggest"]).stdout)
+    assert "potassium_mg" in {g["id"] for g in plain["gaps"]}  # short in the example
+
+    result = runner.invoke(cli, [*base, "--kidney-disease"])
+    assert result.exit_code == 0, result.output
+    kidney = json.loads(result.stdout)
+    assert "potassium_mg" not in {g["id"] for g in kidney["gaps"]}
+    potassium = next(n for n in kidney["nutrients"] if n["id"] == "potassium_mg")
+    assert potassium["status"] == "doctor_sets"
+    assert any("renal dietitian" in note for note in kidney["notes"])
+    closes = kidney["suggestions"]["addon"]["closes"]
+    assert "potassium_mg" not in closes
+    assert closes and all(c["closed"] for c in closes.values())  # the other gaps still close
+
+    text = runner.invoke(cli, ["analyze", "examples/diary.csv", "--age", "45", "--sex",
+                               "female", "--kidney-disease", "--no-suggest"]).stdout  # fmt: skip
+    assert "doctor's call" in text
+    assert "Potassium: 1," not in text.split("Gaps, largest first")[1]
