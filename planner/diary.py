@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import math
 import os
 import re
 import warnings
@@ -145,8 +146,8 @@ FORMATS: dict[str, FormatSpec] = {
 }
 
 CANONICAL = [
-    "source_row", "person", "date", "time", "meal", "food_text", "amount_text", "food_id",
-    "status", "reason", "duplicate_of",
+    "source_row", "person", "date", "time", "meal", "food_text", "amount_text", "quantity",
+    "unit", "food_id", "status", "reason", "duplicate_of",
 ]  # fmt: skip
 
 
@@ -359,7 +360,8 @@ def read_diary(
     pandas.DataFrame
         Columns ``source_row`` (line number in the file; the header is line 1),
         ``person``, ``date``, ``time``, ``meal``, ``food_text``, ``amount_text``,
-        ``food_id``, ``status`` (``""`` or ``"rejected"``), ``reason``, and one column per
+        ``quantity`` and ``unit`` (the amount parsed; NaN and ``""`` where it cannot be
+        read), ``food_id``, ``status`` (``""`` or ``"rejected"``), ``reason``, and one column per
         nutrient the export carries (canonical ids, canonical units, per row). ``attrs``
         holds ``format``, ``label``, ``level`` (entry, meal or day), ``nutrients`` (the ids
         the export carries), ``notes`` and ``path``.
@@ -387,6 +389,7 @@ def read_diary(
     if diary.empty:
         raise DiaryFormatError(path, "has a header row but no data rows")
     diary = _apply_format_rules(diary, spec)
+    diary = _with_quantity_and_unit(diary)
     carried = {nid for nid, _ in nutrient_columns.values()}
     diary.attrs.update(
         format=spec.name,
@@ -667,6 +670,28 @@ def _scale_per_100(out, amounts, units, nutrient_columns, reason) -> pd.Series:
     lost = had_values & ~by_mass
     note = "per-100 g values cannot be scaled for a unit that is not g or ml; read as unknown"
     return reason.where(~lost | reason.ne(""), note)
+
+
+def _with_quantity_and_unit(diary: pd.DataFrame) -> pd.DataFrame:
+    """Add the parsed ``quantity`` and ``unit`` of each amount, after ``amount_text``.
+
+    Each distinct text is parsed once. An amount that cannot be read (or none) leaves
+    ``quantity`` NaN and ``unit`` empty; resolving the entries says why.
+    """
+    from planner.amounts import AmountError, parse_amount
+
+    parsed = {}
+    for text in pd.unique(diary["amount_text"]):
+        try:
+            amount = parse_amount(text) if str(text).strip() else None
+        except AmountError:
+            amount = None
+        parsed[text] = (math.nan, "") if amount is None else (amount.quantity, amount.unit)
+    at = diary.columns.get_loc("amount_text") + 1
+    diary.insert(at, "quantity", diary["amount_text"].map({t: q for t, (q, _) in parsed.items()}))
+    diary.insert(at + 1, "unit", diary["amount_text"].map({t: u for t, (_, u) in parsed.items()}))
+    diary["quantity"] = diary["quantity"].astype(float)
+    return diary
 
 
 def _apply_format_rules(diary: pd.DataFrame, spec: FormatSpec) -> pd.DataFrame:

@@ -788,3 +788,19 @@ def test_parse_date_round_trips(day):
     ]
     for text in forms:
         assert parse_date(text) == day, text
+
+
+def test_amounts_are_parsed_into_quantity_and_unit(write):
+    header = "date,meal,food,quantity"
+    rows = [
+        {"date": "2024-01-01", "meal": "lunch", "food": "banana", "quantity": "1 1/2 medium"},
+        {"date": "2024-01-01", "meal": "lunch", "food": "milk", "quantity": "2.00 x 0.5 cup"},
+        {"date": "2024-01-01", "meal": "lunch", "food": "rice", "quantity": "a bowl"},
+        {"date": "2024-01-01", "meal": "lunch", "food": "rice", "quantity": ""},
+    ]
+    diary = read_diary(write("d.csv", csv_text(header, rows)))
+    columns = list(diary.columns)
+    assert columns.index("quantity") == columns.index("amount_text") + 1
+    assert diary["quantity"].tolist()[:2] == [1.5, 1.0]
+    assert diary["unit"].tolist() == ["medium", "cup", "", ""]
+    assert diary["quantity"].iloc[2:].isna().all()  # unreadable or absent: unknown
