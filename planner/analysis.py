@@ -313,6 +313,14 @@ def _notes(targets: Targets, entries: pd.DataFrame, nutrients: pd.DataFrame) -> 
         from planner.render import DUPLICATES_NOTE
 
         notes.append(DUPLICATES_NOTE.format(n=repeats).removeprefix("Note: "))
+    unfinished = entries["reason"].astype(str).str.startswith("Cronometer marks this day not")
+    if unfinished.any():
+        n = int(unfinished.sum())
+        notes.append(
+            f"{n} day{'s are' if n != 1 else ' is'} marked not completed in Cronometer: "
+            "the totals of an unfinished day may be partial, so a gap on it may be a "
+            "logging gap."
+        )
     if "niacin_mg" in nutrients.index and not math.isnan(nutrients.loc["niacin_mg", "ul"]):
         notes.append(
             "The niacin UL covers nicotinic acid from supplements and fortified foods; food "

@@ -637,6 +637,11 @@ def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, de
     if spec.name == "loseit":
         deleted = col("deleted").str.lower().isin(["true", "yes", "1", "y"])
         out.loc[deleted, ["status", "reason"]] = ["rejected", "marked deleted in Lose It!"]
+    if spec.name == "cronometer_daily" and "completed" in source:
+        open_day = col("completed").str.lower().isin(["false", "no", "0"])
+        note = "Cronometer marks this day not completed: its totals may be partial"
+        reason = out["reason"]
+        out["reason"] = reason.where(~open_day | reason.ne(""), note)
     if spec.name == "cronometer_daily" and "group" in source:
         sub = col("meal").str.lower().ne("total")
         out.loc[sub, ["status", "reason"]] = [

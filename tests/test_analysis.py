@@ -200,3 +200,15 @@ def test_impossible_profile_in_the_file_names_file_and_row(tmp_path):
     profiles.write_text("person,age,sex\nann,30,female\nbob,0,male\n", encoding="utf-8")
     with pytest.raises(ProfileError, match=r"profiles\.csv, row 3: age '0'"):
         read_profiles(profiles)
+
+
+def test_days_cronometer_marks_unfinished_are_noted(tmp_path):
+    path = tmp_path / "dailysummary.csv"
+    path.write_text(
+        "Date,Energy (kcal),Magnesium (mg),Completed\n"
+        "2023-09-17,2010,310,true\n2023-09-18,1650,250,FALSE\n2023-09-19,900,80,false\n",
+        encoding="utf-8",
+    )
+    report = score_diary(read_entries(path), Profile(45, "female"))
+    assert report.accounting.used == 3  # unfinished days are still counted
+    assert any(note.startswith("2 days are marked not completed") for note in report.notes)

@@ -260,6 +260,8 @@ def test_dailysummary_without_group(write):
     assert diary.attrs["level"] == "day"
     assert set(PANEL) <= set(diary.attrs["nutrients"])
     assert diary["status"].tolist() == ["", "", ""]  # an unfinished day is still read
+    assert diary["reason"].tolist()[0] == ""
+    assert all("not completed" in r for r in diary["reason"].tolist()[1:])  # ...and said so
     assert diary["magnesium_mg"].tolist()[:2] == [310.0, 250.0]
     assert diary.loc[0, "vitamin_d_ug"] == 10.0
     assert diary.loc[2, "energy_kcal"] == 300.0
