@@ -313,7 +313,8 @@ def _notes(targets: Targets, entries: pd.DataFrame, nutrients: pd.DataFrame) -> 
         from planner.render import DUPLICATES_NOTE
 
         notes.append(DUPLICATES_NOTE.format(n=repeats).removeprefix("Note: "))
-    unfinished = entries["reason"].astype(str).str.startswith("Cronometer marks this day not")
+    reasons = entries["reason"] if "reason" in entries else pd.Series([], dtype=object)
+    unfinished = reasons.astype(str).str.startswith("Cronometer marks this day not")
     if unfinished.any():
         n = int(unfinished.sum())
         notes.append(
