@@ -757,13 +757,13 @@ def _before_preposition(phrase: str) -> str:
     return phrase
 
 
-@lru_cache(maxsize=1 << 16)
 def _has_digit(token: str) -> bool:
     return any(c.isdigit() for c in token)
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_neutral(token: str) -> bool:
-    return token in NEUTRAL or any(ch.isdigit() for ch in token)
+    return token in NEUTRAL or _has_digit(token)
 
 
 def _head_tokens(description: str) -> frozenset[str]:
