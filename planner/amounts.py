@@ -187,6 +187,28 @@ def parse_amount(text: str, unit: str | None = None) -> Amount:
     return Amount(quantity, rest, "measure")
 
 
+@lru_cache(maxsize=1 << 16)
+def read_amount(text: str) -> Amount | str:
+    """:func:`parse_amount` for a diary cell: the Amount, or the sentence saying why not.
+
+    Cached, because a diary repeats a few amounts many times and both reading the diary
+    (its ``quantity`` and ``unit``) and resolving its entries (grams) ask for them.
+
+    Examples
+    --------
+    >>> read_amount("1 1/2 cups")
+    Amount(quantity=1.5, unit='cup', kind='volume')
+    >>> read_amount(""), read_amount("-1 cup")
+    ('no amount given', "amount '-1 cup': a negative amount cannot be eaten")
+    """
+    if not str(text).strip():
+        return "no amount given"
+    try:
+        return parse_amount(text)
+    except AmountError as exc:
+        return str(exc)
+
+
 # --- grams ----------------------------------------------------------------------------
 
 

@@ -683,15 +683,12 @@ def _with_quantity_and_unit(diary: pd.DataFrame) -> pd.DataFrame:
     Each distinct text is parsed once. An amount that cannot be read (or none) leaves
     ``quantity`` NaN and ``unit`` empty; resolving the entries says why.
     """
-    from planner.amounts import AmountError, parse_amount
+    from planner.amounts import read_amount
 
     parsed = {}
     for text in pd.unique(diary["amount_text"]):
-        try:
-            amount = parse_amount(text) if str(text).strip() else None
-        except AmountError:
-            amount = None
-        parsed[text] = (math.nan, "") if amount is None else (amount.quantity, amount.unit)
+        amount = read_amount(text)  # cached: resolving the entries reads the same texts
+        parsed[text] = (math.nan, "") if isinstance(amount, str) else (amount.quantity, amount.unit)
     at = diary.columns.get_loc("amount_text") + 1
     diary.insert(at, "quantity", diary["amount_text"].map({t: q for t, (q, _) in parsed.items()}))
     diary.insert(at + 1, "unit", diary["amount_text"].map({t: u for t, (_, u) in parsed.items()}))

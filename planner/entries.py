@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
-from planner.amounts import AmountError, parse_amount, portion_records, to_grams
+from planner.amounts import portion_records, read_amount, to_grams
 from planner.foods import load_foods, load_portions
 from planner.matching import CONFIDENT, FoodMatcher, Match
 
@@ -258,7 +258,7 @@ def _apply_amounts(out: pd.DataFrame, live: pd.Series) -> None:
     """
     portions = _portion_lists()
     texts = out["amount_text"].where(live)
-    parsed = {t: _parse(t) for t in pd.unique(texts.dropna())}
+    parsed = {t: read_amount(t) for t in pd.unique(texts.dropna())}
     by_text = pd.DataFrame(
         [
             (t, math.nan, "", a) if isinstance(a, str) else (t, a.quantity, a.unit, "")
@@ -299,15 +299,6 @@ def foods_description(food_id: str) -> str:
 @cache
 def _descriptions() -> dict[str, str]:
     return dict(zip(load_foods()["food_id"], load_foods()["description"], strict=True))
-
-
-def _parse(text: str):
-    if not str(text).strip():
-        return "no amount given"
-    try:
-        return parse_amount(text)
-    except AmountError as exc:
-        return str(exc)
 
 
 def _set_status(out, live, has_export, table_ok, filled) -> None:
