@@ -17,6 +17,7 @@ import click
 
 from planner import __version__
 from planner.errors import PlannerError
+from planner.output import RESULT_FILES, write_csv, write_results
 
 
 class PlannerGroup(click.Group):
@@ -191,12 +192,6 @@ def force_option(func):
     return click.option("--force", is_flag=True, help="Overwrite output files that already exist.")(
         func
     )
-
-
-def write_csv(frame, path) -> None:
-    from planner.output import write_csv as write
-
-    write(frame, path)
 
 
 def check_writable(path, force: bool) -> None:
@@ -556,7 +551,7 @@ def analyze_with_dask(
     if options.get("diary_format") not in ("auto", "planner"):
         raise click.UsageError("--engine dask reads planner's own CSV (or Parquet) diaries only")
     dask_engine.require_dask()
-    check_out_dir(out_dir, force, names=dask_engine.OUT_FILES)
+    check_out_dir(out_dir, force, names=OUT_DIR_FILES)
     profile, profiles = profiles_from_options(profiles_path, options)
     dask_engine.cohort_files(diary)  # a missing path fails here, before a cluster starts
     with dask_engine.dask_client(workers, scheduler) as client:
@@ -577,7 +572,7 @@ def analyze_with_dask(
     click.echo(render_cohort(result.reports, where="the files in --out-dir"))
 
 
-OUT_DIR_FILES = ("summary.csv", "daily.csv", "entries.csv")
+OUT_DIR_FILES = RESULT_FILES
 OUT_DIR_CHARTS = ("coverage.png", "daily.png")
 CHART_PEOPLE = 10  # --out-dir draws charts for diaries of up to this many people
 
@@ -603,12 +598,10 @@ def write_analysis(reports, out_dir, force: bool) -> None:
     from planner.report import daily_frame, summary_frame
 
     folder = Path(out_dir)
-    names = list(OUT_DIR_FILES)
-    folder.mkdir(parents=True, exist_ok=True)
     entries = pd.concat([r.entries for r in reports.values()]).sort_values("source_row")
-    write_csv(summary_frame(reports), folder / names[0])
-    write_csv(daily_frame(reports), folder / names[1])
-    write_csv(entries_for_csv(entries), folder / names[2])
+    names = write_results(
+        folder, summary_frame(reports), daily_frame(reports), entries_for_csv(entries)
+    )
     if len(reports) <= CHART_PEOPLE:
         from planner.charts import plot_coverage, plot_daily, save_figure
 

@@ -42,7 +42,6 @@ from planner.errors import DiaryFormatError, PlannerError
 CSV_SUFFIXES = (".csv",)
 PARQUET_SUFFIXES = (".parquet", ".pq")
 INSTALL_HINT = 'the dask engine needs dask: pip install "planner[dask]"'
-OUT_FILES = ("summary.csv", "daily.csv", "entries.csv")
 # the per-partition results: one row per partition, each cell a table (or a dict)
 RESULT_COLUMNS = ("summary", "daily", "entries", "reports", "first_rows")
 
@@ -591,11 +590,6 @@ def write_cohort(result: CohortResult, out_dir) -> list[str]:
 
     Existing files are overwritten (the CLI checks first). Returns the names written.
     """
-    from planner.output import write_csv
+    from planner.output import write_results
 
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    tables = (result.summary, result.daily, result.entries)
-    for name, table in zip(OUT_FILES, tables, strict=True):
-        write_csv(table, folder / name)
-    return list(OUT_FILES)
+    return write_results(out_dir, result.summary, result.daily, result.entries)

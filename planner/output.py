@@ -8,8 +8,13 @@ keeps ``planner analyze --out-dir`` on a cohort from spending most of its time w
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by whoever has a frame; the CLI imports this early
+    import pandas as pd
+
+# What `planner analyze --out-dir` writes, whichever engine scored the diary.
+RESULT_FILES = ("summary.csv", "daily.csv", "entries.csv")
 
 
 def write_csv(frame: pd.DataFrame, path) -> Path:
@@ -40,3 +45,15 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
         fh.write(header.getvalue().encode("utf-8"))  # Arrow would quote every header
         pacsv.write_csv(table, fh, write_options=options)
     return path
+
+
+def write_results(folder, summary: pd.DataFrame, daily: pd.DataFrame, entries: pd.DataFrame):
+    """Write an analysis's three tables into ``folder`` as :data:`RESULT_FILES`.
+
+    Returns the names written. Existing files are overwritten (the CLI checks first).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in zip(RESULT_FILES, (summary, daily, entries), strict=True):
+        write_csv(table, folder / name)
+    return list(RESULT_FILES)
