@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
+from planner.diary import UNFINISHED_DAY
 from planner.entries import Accounting, account
 from planner.targets import Profile, Targets, targets_for_profile
 
@@ -314,7 +315,7 @@ def _notes(targets: Targets, entries: pd.DataFrame, nutrients: pd.DataFrame) -> 
 
         notes.append(DUPLICATES_NOTE.format(n=repeats).removeprefix("Note: "))
     reasons = entries["reason"] if "reason" in entries else pd.Series([], dtype=object)
-    unfinished = reasons.astype(str).str.startswith("Cronometer marks this day not")
+    unfinished = reasons.astype(str).str.startswith(UNFINISHED_DAY)
     if unfinished.any():
         n = int(unfinished.sum())
         notes.append(

@@ -50,6 +50,8 @@ SAMPLE_BYTES = 1 << 16
 MAX_DIARY_MB = float(os.environ.get("PLANNER_MAX_DIARY_MB", "512"))
 CHUNK_ROWS = 200_000
 MAX_TEXT = 300  # characters of food text kept for matching; the rest is reported
+# The reason on a Cronometer day marked not completed (the analysis counts these days).
+UNFINISHED_DAY = "Cronometer marks this day not completed: its totals may be partial"
 
 
 @dataclass(frozen=True)
@@ -639,9 +641,8 @@ def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, de
         out.loc[deleted, ["status", "reason"]] = ["rejected", "marked deleted in Lose It!"]
     if spec.name == "cronometer_daily" and "completed" in source:
         open_day = col("completed").str.lower().isin(["false", "no", "0"])
-        note = "Cronometer marks this day not completed: its totals may be partial"
         reason = out["reason"]
-        out["reason"] = reason.where(~open_day | reason.ne(""), note)
+        out["reason"] = reason.where(~open_day | reason.ne(""), UNFINISHED_DAY)
     if spec.name == "cronometer_daily" and "group" in source:
         sub = col("meal").str.lower().ne("total")
         out.loc[sub, ["status", "reason"]] = [
