@@ -240,9 +240,11 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-_EMBEDDED_VOLUME = re.compile(
-    rf"(?:^|\s)(?P<q>{_NUMBER})\s*(?P<unit>cups?|tbsp|tsp|fl oz|ml)\b", re.IGNORECASE
-)
+_VOLUME = rf"(?P<q>{_NUMBER})\s*(?P<unit>cups?|tbsp|tsp|fl oz|ml)\b"
+# a volume inside a portion row ("serving 1/2 cup"), after a space
+_EMBEDDED_VOLUME = re.compile(rf"(?:^|\s){_VOLUME}", re.IGNORECASE)
+# a volume inside a diary's measure, also right after a bracket ("Serving (22 tsp, ...)")
+_INNER_VOLUME = re.compile(rf"(?:^|[\s(]){_VOLUME}", re.IGNORECASE)
 # Measures that are a pack or a serving, not one item of the food.
 NOT_ITEMS = frozenset(
     ["serving", "package", "pkg", "container", "can", "jar", "bottle", "box", "bag", "recipe",
@@ -268,11 +270,17 @@ def _measure_volume(measure: str, amount: float) -> tuple[str, float] | None:
         unit = UNIT_ALIASES.get(" ".join(words[:n]).rstrip(".")) if len(words) >= n else None
         if unit in ML_PER:
             return unit, amount
-    hit = _EMBEDDED_VOLUME.search(measure.lower())
+    found = _volume_in(measure, _EMBEDDED_VOLUME)
+    return None if found is None else (found[0], amount * found[1])
+
+
+def _volume_in(text: str, pattern: re.Pattern) -> tuple[str, float] | None:
+    """The first volume ``pattern`` finds in ``text``: (canonical unit, how many)."""
+    hit = pattern.search(text.lower())
     if hit:
         unit = UNIT_ALIASES.get(hit["unit"].lower())
         if unit in ML_PER:
-            return unit, amount * parse_number(hit["q"])
+            return unit, parse_number(hit["q"])
     return None
 
 
@@ -440,7 +448,6 @@ def _measure_to_grams(amount: Amount, portions: tuple[Portion, ...], food: str =
 
 
 _EMBEDDED_MASS = re.compile(rf"(?:^|[\s(])(?P<q>{_NUMBER})\s*(?P<unit>g|kg|mg|oz|lb)\b")
-_INNER_VOLUME = re.compile(rf"(?:^|[\s(])(?P<q>{_NUMBER})\s*(?P<unit>cups?|tbsp|tsp|fl oz|ml)\b")
 
 
 def _embedded_amount(measure: str) -> Amount | None:
@@ -457,9 +464,5 @@ def _embedded_amount(measure: str) -> Amount | None:
     hit = _EMBEDDED_MASS.search(text)
     if hit:
         return Amount(parse_number(hit["q"]), hit["unit"], "mass")
-    hit = _INNER_VOLUME.search(text)
-    if hit:
-        unit = UNIT_ALIASES.get(hit["unit"])
-        if unit in ML_PER:
-            return Amount(parse_number(hit["q"]), unit, "volume")
-    return None
+    found = _volume_in(text, _INNER_VOLUME)
+    return None if found is None else Amount(found[1], found[0], "volume")
