@@ -668,12 +668,12 @@ def _scale_per_100(out, amounts, units, nutrient_columns, reason) -> pd.Series:
     a piece) the values stay unknown, the reason says so, and the food table fills them.
     """
     amount = pd.to_numeric(amounts.str.replace(",", ".", regex=False), errors="coerce")
-    by_mass = units.str.lower().isin(PER_100_UNITS) & amount.ge(0)
+    scalable = units.str.lower().isin(PER_100_UNITS) & amount.ge(0)
     ids = [nid for nid, _ in nutrient_columns.values()]
     had_values = out[ids].notna().any(axis=1)
     for nid in ids:
-        out[nid] = (out[nid] * amount / 100.0).where(by_mass)
-    lost = had_values & ~by_mass
+        out[nid] = (out[nid] * amount / 100.0).where(scalable)
+    lost = had_values & ~scalable
     note = "per-100 g values cannot be scaled for a unit that is not g or ml; read as unknown"
     return reason.where(~lost | reason.ne(""), note)
 
