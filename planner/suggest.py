@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from planner import nutrients as registry
-from planner.analysis import GapReport
+from planner.analysis import GapReport, for_kidney_disease
 from planner.candidates import (
     POTASSIUM_DENSE_MG,
     Restrictions,
@@ -80,11 +80,9 @@ class AddonResult:
 def gap_targets(report: GapReport, kidney_disease: bool = False) -> pd.DataFrame:
     """The gaps the suggestions aim at: nutrient, shortfall, target, mean intake.
 
-    With ``kidney_disease`` potassium is never a goal.
+    With ``kidney_disease`` potassium is never a goal (:func:`planner.analysis.for_kidney_disease`).
     """
-    gaps = report.gaps
-    if kidney_disease:
-        gaps = gaps[gaps["nutrient"].ne("potassium_mg")]
+    gaps = for_kidney_disease(report).gaps if kidney_disease else report.gaps
     return gaps.set_index("nutrient")[["name", "unit", "mean_intake", "target", "shortfall"]]
 
 
