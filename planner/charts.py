@@ -301,6 +301,9 @@ def plot_before_after(report: GapReport, addon: AddonResult) -> Figure:
         Line2D([], [], color="#222222", linestyle="--", label="target (100%)"),
         *_ul_handles(before),
     ]
+    if before["status"].eq("doctor_sets").any():
+        label = STATUS_LABELS["doctor_sets"]
+        handles.append(Patch(facecolor=STATUS_COLOURS["doctor_sets"], hatch="..", label=label))
     notes = [*_ul_notes(before), _context_note(report.nutrients["mean_intake"], report.targets)]
     notes = [LOWER_BOUND, *notes] if before["lower_bound"].any() else notes
     subtitle = f"{report.describe()}\n{_addon_text(addon)}"
@@ -316,8 +319,12 @@ def plot_before_after(report: GapReport, addon: AddonResult) -> Figure:
         was, now = before.loc[nid], after.loc[nid]
         kw = {"height": 0.36, "zorder": 2}
         ax.barh(i - 0.19, _width(was["percent"]), color=BEFORE_COLOUR, gid=f"before-{nid}", **kw)
-        ax.barh(i + 0.19, _width(now["percent"]), color=AFTER_COLOUR, gid=f"after-{nid}", **kw)
-        _bar_label(fig, ax, i + 0.19, now, _pair_text(was, now), AFTER_COLOUR)
+        doctor = was["status"] == "doctor_sets"  # kidney disease: grey, dotted, no target
+        colour = STATUS_COLOURS["doctor_sets"] if doctor else AFTER_COLOUR
+        (bar,) = ax.barh(i + 0.19, _width(now["percent"]), color=colour, gid=f"after-{nid}", **kw)
+        if doctor:
+            bar.set_hatch("..")
+        _bar_label(fig, ax, i + 0.19, now, _pair_text(was, now), colour)
         _draw_ul(ax, i, was)
     ax.set_xlabel(f"Mean intake, {X_LABEL}", fontsize=FONT)
     layout.legend(fig, handles, 3)
@@ -705,6 +712,9 @@ def _pair_text(before: pd.Series, after: pd.Series) -> str:
     if math.isnan(before["percent"]):
         return _value_text(before)
     at_least = _ge(before["lower_bound"])
+    if before["status"] == "doctor_sets":  # kidney disease: amounts, not % of a target
+        change = f"{at_least}{_num(before['intake'])} → {at_least}{_num(after['intake'])}"
+        return f"{change} {before['unit']}: your doctor's call"
     text = f"{at_least}{before['percent']:.0f}%"
     if abs(after["percent"] - before["percent"]) < 0.5:
         return text

@@ -420,3 +420,16 @@ def test_kidney_disease_draws_potassium_grey_without_a_target(week):
     # the other gaps keep their colour
     magnesium = bars(fig)["magnesium_mg"]
     assert to_hex(magnesium.get_edgecolor()) == charts.STATUS_COLOURS["below"].lower()
+
+
+def test_kidney_disease_before_after_shows_potassium_as_amounts_not_a_target(week):
+    from planner.analysis import for_kidney_disease
+    from planner.candidates import Restrictions
+
+    report = for_kidney_disease(week)
+    fig = charts.plot_before_after(report, suggest_addon(report, Restrictions(kidney_disease=True)))
+    after = bars(fig, "after-")
+    assert after["potassium_mg"].get_hatch() == ".."
+    assert after["magnesium_mg"].get_hatch() is None
+    assert any(t.endswith("mg: your doctor's call") and "→" in t for t in texts(fig))
+    assert "no target here: your doctor's call" in texts(fig)
