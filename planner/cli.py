@@ -248,7 +248,8 @@ def foods():
 @click.argument("text", nargs=-1, required=True)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
 def foods_search(text, limit):
-    """List foods whose description contains every word of TEXT."""
+    """List foods (SR28 and FNDDS) whose description, common name or FNDDS synonyms
+    contain every word of TEXT."""
     from planner.foods import search_foods
     from planner.render import table
 
@@ -256,28 +257,35 @@ def foods_search(text, limit):
     if hits.empty:
         click.echo(f"No food matches {' '.join(text)!r}.")
         return
-    rows = hits[["food_id", "description", "food_group"]].itertuples(index=False)
-    click.echo(table(rows, ["id", "description", "group"]))
+    rows = hits[["food_id", "source", "description", "food_group"]].itertuples(index=False)
+    click.echo(table(rows, ["id", "source", "description", "group"]))
 
 
 @foods.command("build")
 @click.argument("sr28_dir", type=click.Path(file_okay=False, exists=True))
+@click.argument("fndds_dir", type=click.Path(file_okay=False, exists=True))
 @click.option(
     "--out", "out_dir", default="foods", show_default=True, type=click.Path(file_okay=False)
 )
-def foods_build(sr28_dir, out_dir):
-    """Build the compact food table from the USDA SR28 ASCII release in SR28_DIR."""
-    from planner.sr28 import build_food_table, write_food_table
+def foods_build(sr28_dir, fndds_dir, out_dir):
+    """Build the food table from USDA SR28 (ASCII release in SR28_DIR) and FNDDS 2021-2023
+    with FPED 2017-2018 (FNDDS_DIR). Reading FNDDS's spreadsheets needs openpyxl
+    (pip install 'planner[build]')."""
+    from planner.usda import build_food_table, write_food_table
 
-    result = build_food_table(sr28_dir)
+    result = build_food_table(sr28_dir, fndds_dir)
     written = write_food_table(result, out_dir)
     prov = result.provenance
-    click.echo(
-        f"{prov['foods']:,} foods and {prov['portions']:,} portions from {prov['release_short']}"
-    )
+    by_source = ", ".join(f"{n:,} {s.upper()}" for s, n in prov["foods_by_source"].items())
+    click.echo(f"{prov['foods']:,} foods ({by_source}) and {prov['portions']:,} portions")
     for path in written:
         click.echo(f"wrote {path}")
-    mismatched = [n for n, f in prov["source_files"].items() if not f["matches_reference_copy"]]
+    mismatched = [
+        name
+        for part in prov["sources"].values()
+        for name, f in part["source_files"].items()
+        if not f["matches_reference_copy"]
+    ]
     if mismatched:
         click.echo(
             f"note: {', '.join(mismatched)} differ from the reference copy's checksums "

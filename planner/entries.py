@@ -117,7 +117,7 @@ class _PortionIndex(dict):
 
 
 @cache
-def _portion_lists(source: str = "sr28") -> _PortionIndex:
+def _portion_lists(source: str = "usda") -> _PortionIndex:
     """Each food's portions, with their measures parsed once (see amounts.Portion)."""
     return _PortionIndex(load_portions(source))
 

@@ -1,8 +1,10 @@
 """Load the food composition table, its household portions and the article's foods.
 
-The bundled table (``sr28``) ships inside the installed package (``planner.foodtable``) and is
-read through :mod:`importlib.resources`. A loader takes either a bundled name or a path to
-a folder built with ``planner foods build``, never both.
+The bundled table (``usda``) ships inside the installed package (``planner.foodtable``) and
+is read through :mod:`importlib.resources`. It holds two USDA sources in one table, told
+apart by the ``source`` column: SR28 (``sr28``, 5-character NDB numbers) and FNDDS
+2021-2023 (``fndds``, 8-digit food codes), built by :mod:`planner.usda`. A loader takes
+either a bundled name or a path to a folder built with ``planner foods build``, never both.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import pandas as pd
 from planner import nutrients as registry
 from planner.errors import DataFileError, UnknownName, ValidationError
 
-BUNDLED = ("sr28",)
+BUNDLED = ("usda",)
+SOURCES = ("sr28", "fndds")
 FAMILIES = (
     "leafy_greens", "nuts", "seeds", "legumes", "whole_grains", "avocados", "bananas",
     "dairy", "fortified_foods", "fatty_fish",
@@ -37,7 +40,11 @@ FAMILY_NAMES = {
 }
 MEALS = ("breakfast", "lunch", "dinner", "snack")
 DIET_TAGS = ("vegan", "vegetarian", "dairy", "nuts", "fish", "gluten")
-TEXT_COLUMNS = ("description", "common_name", "food_group", "manufacturer")
+TEXT_COLUMNS = (
+    "source", "description", "common_name", "additional_description", "food_group",
+    "wweia_code", "manufacturer",
+)  # fmt: skip
+ID_PATTERN = {"sr28": r"\d{5}", "fndds": r"\d{8}"}
 
 
 def bundled_folder():
@@ -79,26 +86,32 @@ def _read(folder, name: str, **kwargs) -> pd.DataFrame:
 
 
 @cache
-def load_foods(source: str | Path = "sr28") -> pd.DataFrame:
+def load_foods(source: str | Path = "usda") -> pd.DataFrame:
     """Return the food table: one row per food, nutrients per 100 g.
 
     Parameters
     ----------
     source : str or Path
-        ``"sr28"`` (bundled) or a folder built by ``planner foods build``.
+        ``"usda"`` (bundled) or a folder built by ``planner foods build``.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``food_id`` (5-character string, leading zeros kept); columns
-        ``description``, ``common_name``, ``food_group``, ``manufacturer``, ``survey``
-        and one float column per registry nutrient (NaN where USDA gives no value).
+        Indexed by ``food_id`` (a string: SR28's 5-character NDB number with its leading
+        zeros, or FNDDS's 8-digit food code); columns ``source`` (``sr28`` or ``fndds``),
+        ``description``, ``common_name`` (SR28), ``additional_description`` (FNDDS: its
+        synonyms, brands and forms, separated by ``;``), ``food_group`` (SR28's food group,
+        or FNDDS's WWEIA category), ``wweia_code`` (FNDDS), ``manufacturer`` (SR28),
+        ``survey`` and one float column per registry nutrient (NaN where USDA gives no
+        value; FNDDS values are complete).
 
     Examples
     --------
     >>> foods = load_foods()
     >>> foods.loc["09040", "description"], float(foods.loc["09040", "potassium_mg"])
     ('Bananas, raw', 358.0)
+    >>> foods.loc["63107010", ["source", "food_group"]].tolist()
+    ['fndds', 'Bananas']
     """
     folder = _source_folder(source)
     dtypes = {"food_id": str, **{c: str for c in TEXT_COLUMNS}, "survey": bool}
@@ -119,9 +132,19 @@ def _validate_foods(foods: pd.DataFrame, path) -> None:
     missing = [c for c in ("food_id", *TEXT_COLUMNS, *registry.ids()) if c not in foods]
     if missing:
         raise ValidationError(path, [f"missing column {c!r}" for c in missing])
-    bad_id = ~foods["food_id"].str.fullmatch(r"\d{5}")
+    bad_source = ~foods["source"].isin(SOURCES)
     failures += [
-        f"row {i + 2}: food_id {v!r} is not 5 digits" for i, v in _hits(foods, bad_id, "food_id")
+        f"row {i + 2}: source {v!r} is not one of {', '.join(SOURCES)}"
+        for i, v in _hits(foods, bad_source, "source")
+    ]
+    pattern = foods["source"].map(ID_PATTERN).fillna(r"\d{5}|\d{8}")
+    bad_id = pd.Series(
+        [not re.fullmatch(p, i) for p, i in zip(pattern, foods["food_id"], strict=True)],
+        index=foods.index,
+    )
+    failures += [
+        f"row {i + 2}: food_id {v!r} is not a USDA id of its source"
+        for i, v in _hits(foods, bad_id, "food_id")
     ]
     dup = foods["food_id"].duplicated()
     failures += [f"row {i + 2}: food_id {v!r} repeats" for i, v in _hits(foods, dup, "food_id")]
@@ -138,7 +161,7 @@ def _hits(frame: pd.DataFrame, mask: pd.Series, column: str):
 
 
 @cache
-def load_portions(source: str | Path = "sr28") -> pd.DataFrame:
+def load_portions(source: str | Path = "usda") -> pd.DataFrame:
     """Return every household portion: ``food_id``, ``seq``, ``amount``, ``measure``, ``grams``.
 
     Examples
@@ -158,7 +181,35 @@ def load_portions(source: str | Path = "sr28") -> pd.DataFrame:
 
 
 @cache
-def load_provenance(source: str | Path = "sr28") -> dict:
+def load_fped(source: str | Path = "usda") -> pd.DataFrame:
+    """Return FPED's food-group equivalents per 100 g, one row per food FPED covers.
+
+    Indexed by ``food_id`` (FNDDS food codes); one float column per
+    :mod:`planner.foodgroups` id (cup- or ounce-equivalents, grams of oils). SR28 foods and
+    the FNDDS foods FPED 2017-2018 does not cover have no row: reindex on the food table to
+    get NaN for them.
+
+    Examples
+    --------
+    >>> fped = load_fped()
+    >>> float(fped.loc["72125100", "v_drkgr"])  # 100 g of raw spinach: dark-green vegetables
+    1.43
+    """
+    from planner.foodgroups import ids
+
+    folder = _source_folder(source)
+    dtypes = {"food_id": str, **{g: "float64" for g in ids()}}
+    table = _read(folder, "fped.csv", dtype=dtypes)
+    missing = [g for g in ids() if g not in table]
+    if missing:
+        raise ValidationError(
+            folder.joinpath("fped.csv"), [f"missing column {c!r}" for c in missing]
+        )
+    return table.set_index("food_id").rename_axis(index=None)
+
+
+@cache
+def load_provenance(source: str | Path = "usda") -> dict:
     """Return the provenance record written beside the food table."""
     entry = _source_folder(source).joinpath("provenance.json")
     return json.loads(entry.read_text(encoding="utf-8"))
@@ -257,31 +308,40 @@ def portion_label(amount: float, measure: str) -> str:
     return f"{amount:g} {measure}"
 
 
-def search_foods(text: str, limit: int = 20, source: str | Path = "sr28") -> pd.DataFrame:
-    """Find foods whose description or common name contains every word of ``text``.
+def search_foods(text: str, limit: int = 20, source: str | Path = "usda") -> pd.DataFrame:
+    """Find foods of either source whose description, common name or FNDDS additional
+    description contains every word of ``text``.
 
-    Results are ranked: foods eaten as such in the national survey first (USDA's
-    ``Survey`` flag), then generic foods before branded ones, then shorter descriptions.
+    Results are ranked: foods eaten as such in the national survey first (every FNDDS
+    food, and SR28 foods with USDA's ``Survey`` flag), then generic foods before branded
+    ones, then foods whose own description holds the words before those found only by a
+    synonym, then shorter descriptions.
 
     Examples
     --------
-    >>> search_foods("banana raw", limit=1)["description"].tolist()
-    ['Bananas, raw']
+    >>> search_foods("banana raw", limit=2)[["food_id", "source", "description"]].values.tolist()
+    [['63107010', 'fndds', 'Banana, raw'], ['09040', 'sr28', 'Bananas, raw']]
     """
     foods = load_foods(source)
     words = [w for w in text.lower().replace(",", " ").split() if w]
-    haystack = (foods["description"] + " " + foods["common_name"]).str.lower()
+    described = (foods["description"] + " " + foods["common_name"]).str.lower()
+    haystack = described + " " + foods["additional_description"].str.lower()
     mask = pd.Series(True, index=foods.index)
+    in_description = pd.Series(True, index=foods.index)
     for word in words:
         stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
         mask &= haystack.str.contains(stem, regex=False)
-    hits = foods.loc[mask, ["food_id", "description", "food_group", "manufacturer", "survey"]]
+        in_description &= described.str.contains(stem, regex=False)
+    columns = ["food_id", "source", "description", "food_group", "manufacturer", "survey",
+               "additional_description"]  # fmt: skip
+    hits = foods.loc[mask, columns]
     order = pd.DataFrame(
         {
             "survey": ~hits["survey"],
             "branded": hits["manufacturer"].ne(""),
+            "synonym_only": ~in_description[mask],
             "length": hits["description"].str.len(),
         }
     )
-    ranked = hits.loc[order.sort_values(["survey", "branded", "length"]).index]
+    ranked = hits.loc[order.sort_values(["survey", "branded", "synonym_only", "length"]).index]
     return ranked.head(limit).reset_index(drop=True)

@@ -35,6 +35,9 @@ class Nutrient:
         USDA SR28 nutrient number (``Nutr_No``), e.g. ``"304"``.
     sr_fallback : str
         How to derive the value when ``sr_nutr_no`` is absent, e.g. ``"324/40"`` (IU to µg).
+    fndds_column : str
+        The column of FNDDS 2021-2023's nutrient spreadsheet that holds it (per 100 g, in
+        this unit), e.g. ``"Magnesium (mg)"``; whitespace in USDA's headers normalised.
     dri_nutrient : str
         Name of the nutrient in the DRI table, empty for energy.
     role : str
@@ -49,6 +52,7 @@ class Nutrient:
     unit: str
     sr_nutr_no: str
     sr_fallback: str
+    fndds_column: str
     dri_nutrient: str
     role: str
     note: str

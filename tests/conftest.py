@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The raw SR28 release is not part of the repository (only the built table is). Tests that
 # rebuild from it look here and skip when it is absent.
 SR28_DIR = Path(os.environ.get("PLANNER_SR28_DIR", "/work/shared/usda-sr-legacy"))
+FNDDS_DIR = Path(os.environ.get("PLANNER_FNDDS_DIR", "/work/shared/usda-fndds-2021-2023"))
 
 
 @pytest.fixture
@@ -18,6 +19,13 @@ def sr28_dir() -> Path:
     if not (SR28_DIR / "FOOD_DES.txt").exists():
         pytest.skip(f"raw SR28 release not found at {SR28_DIR} (set PLANNER_SR28_DIR)")
     return SR28_DIR
+
+
+@pytest.fixture
+def fndds_dir() -> Path:
+    if not (FNDDS_DIR / "FPED_1718.csv").exists():
+        pytest.skip(f"raw FNDDS 2021-2023 files not found at {FNDDS_DIR} (set PLANNER_FNDDS_DIR)")
+    return FNDDS_DIR
 
 
 @pytest.fixture

@@ -34,8 +34,9 @@ def test_foods_search(runner):
     result = runner.invoke(cli, ["foods", "search", "banana", "raw", "--limit", "3"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].split() == ["id", "description", "group"]
-    assert lines[2].startswith("09040  Bananas, raw")
+    assert lines[0].split() == ["id", "source", "description", "group"]
+    assert lines[2].split()[:2] == ["63107010", "fndds"]
+    assert lines[3].split()[:2] == ["09040", "sr28"]
 
 
 def test_foods_search_no_match(runner):
@@ -93,7 +94,8 @@ def test_foods_build_on_a_missing_folder(runner, tmp_path):
 
 
 def test_foods_build_on_a_folder_without_sr28(runner, tmp_path):
-    result = runner.invoke(cli, ["foods", "build", str(tmp_path), "--out", str(tmp_path / "o")])
+    args = ["foods", "build", str(tmp_path), str(tmp_path), "--out", str(tmp_path / "o")]
+    result = runner.invoke(cli, args)
     assert result.exit_code == 1
     assert "FOOD_DES.txt is missing" in result.output
 

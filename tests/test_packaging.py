@@ -17,13 +17,16 @@ CHECK = """
 import sys
 from importlib import resources
 import planner
-from planner.foods import load_foods, load_article_foods
+from planner.foods import load_foods, load_fped, load_article_foods
+from planner.usda import build_food_table
 assert planner.__file__.startswith(sys.prefix), planner.__file__
 entry = resources.files("planner.foodtable").joinpath("foods.csv")
 assert entry.is_file(), entry
 foods = load_foods()
-assert len(foods) == 8789
+assert len(foods) == 8789 + 5431
 assert foods.loc["09040", "potassium_mg"] == 358.0
+assert foods.loc["63107010", "potassium_mg"] == 326.0
+assert len(load_fped()) == 5028
 print("ok", planner.__file__)
 """
 
@@ -52,11 +55,12 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_carries_the_built_table_and_not_the_raw_release(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for data in ("foods.csv", "portions.csv", "provenance.json", "article_foods.csv"):
+    for data in ("foods.csv", "portions.csv", "fped.csv", "provenance.json", "article_foods.csv"):
         assert f"planner/foodtable/{data}" in names
-    for data in ("nutrients.csv", "export_headers.csv", "dri.csv"):
+    for data in ("nutrients.csv", "export_headers.csv", "dri.csv", "food_groups.csv"):
         assert f"planner/data/{data}" in names
-    assert not [n for n in names if n.upper().endswith(("NUT_DATA.TXT", "FOOD_DES.TXT"))]
+    assert not [n for n in names if n.upper().endswith(("NUT_DATA.TXT", "FOOD_DES.TXT", ".XLSX"))]
+    assert "planner/usda/fndds.py" in names
 
 
 @pytest.mark.slow
@@ -88,7 +92,7 @@ def test_installed_wheel_loads_the_table_from_its_own_copy(wheel, tmp_path):
         text=True,
         check=True,
     )
-    assert "09040" in cli.stdout
+    assert "63107010  fndds" in cli.stdout
 
 
 def site_packages(python: Path) -> Path:

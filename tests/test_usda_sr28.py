@@ -1,15 +1,14 @@
-"""The SR28 build script, on a tiny release the test writes itself and on the real one."""
+"""The SR28 reader, on a tiny release the test writes itself."""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from planner.errors import DataFileError
-from planner.sr28 import build_food_table, read_sr28_file, write_food_table
+from planner.usda.sr28 import read_sr28, read_sr28_file
 
 FOOD_DES = [
     # a cp1252 character (é, byte 0xE9) and blank ~~ and ^^ fields
@@ -47,12 +46,13 @@ def write_release(folder: Path, **override) -> Path:
 
 
 def test_build_on_a_tiny_release(tmp_path):
-    result = build_food_table(write_release(tmp_path))
+    result = read_sr28(write_release(tmp_path))
     foods = result.foods.set_index("food_id")
     assert list(foods.index) == ["09040", "99001"]
     assert foods.loc["99001", "description"] == "Café au lait, test food"
     assert foods.loc["99001", "common_name"] == "latte"
     assert foods.loc["99001", "manufacturer"] == "ACME"
+    assert set(foods["source"]) == {"sr28"}
     assert foods.loc["09040", "potassium_mg"] == 358.0
     assert foods.loc["99001", "vitamin_d_ug"] == 1.0  # 40 IU / 40
     assert foods.loc["09040", "vitamin_d_ug"] == 0.0  # a real zero stays zero
@@ -66,48 +66,29 @@ def test_build_finds_lowercase_file_names(tmp_path):
     write_release(tmp_path)
     for p in tmp_path.iterdir():
         p.rename(p.with_name(p.name.lower()))
-    assert len(build_food_table(tmp_path).foods) == 2
-
-
-def test_written_table_round_trips_through_the_loader(tmp_path):
-    from planner.foods import load_foods
-
-    out = tmp_path / "out"
-    write_food_table(build_food_table(write_release(tmp_path)), out)
-    assert sorted(p.name for p in out.iterdir()) == ["foods.csv", "portions.csv", "provenance.json"]
-    foods = load_foods(out)
-    assert foods.loc["09040", "potassium_mg"] == 358.0
-    assert math.isnan(foods.loc["99001", "magnesium_mg"])
+    assert len(read_sr28(tmp_path).foods) == 2
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
     write_release(tmp_path)
     (tmp_path / "WEIGHT.txt").unlink()
     with pytest.raises(DataFileError, match=r"WEIGHT\.txt is missing"):
-        build_food_table(tmp_path)
+        read_sr28(tmp_path)
 
 
 def test_record_with_wrong_field_count_names_the_line(tmp_path):
     write_release(tmp_path, WEIGHT=[*WEIGHT, "~09040~^3^1^~oops~^10"])
     with pytest.raises(DataFileError, match="first at line 3"):
-        build_food_table(tmp_path)
+        read_sr28(tmp_path)
 
 
 def test_non_numeric_value_names_row_and_column(tmp_path):
     write_release(tmp_path, NUT_DATA=[*NUT_DATA, "~09040~^~304~^abc^^^~1~^^^^^^^^^^^^"])
     with pytest.raises(DataFileError, match="Nutr_Val"):
-        build_food_table(tmp_path)
+        read_sr28(tmp_path)
 
 
 def test_caret_inside_text_is_not_a_separator(tmp_path):
     p = tmp_path / "FD_GROUP.txt"
     p.write_bytes(b"~0900~^~Fruits ^ Juices~\r\n")
     assert read_sr28_file(p, "FD_GROUP").iloc[0, 1] == "Fruits ^ Juices"
-
-
-def test_committed_table_equals_a_fresh_build(sr28_dir, tmp_path):
-    from planner.foods import load_foods, load_portions
-
-    write_food_table(build_food_table(sr28_dir), tmp_path)
-    pd.testing.assert_frame_equal(load_foods(tmp_path), load_foods())
-    pd.testing.assert_frame_equal(load_portions(tmp_path), load_portions())

@@ -1,4 +1,4 @@
-"""Build planner's compact food table from the USDA SR28 ASCII release.
+"""Read the USDA SR28 ASCII release into planner's food and portion tables.
 
 The SR28 files are caret-delimited, wrap text in ``~``, are encoded in cp1252, have no
 header row and end lines in CRLF. A blank field is ``^^`` or ``~~``. Field names come
@@ -7,24 +7,23 @@ from the SR28 documentation (``sr28_doc.pdf``, "Files" section).
 The build keeps a value missing (NaN) where USDA gives none: a missing NUT_DATA row
 means "not measured", never zero.
 
-Run it on the bundled reference copy or on your own download of the same release::
+:func:`planner.usda.build_food_table` joins it with FNDDS; run it on the reference copies
+or on your own download of the same releases::
 
-    planner foods build path/to/sr28 --out foods/
+    planner foods build path/to/sr28 path/to/fndds --out foods/
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from planner import __version__
 from planner.errors import DataFileError
 from planner.nutrients import nutrients
+from planner.usda.files import file_record
 
 RELEASE = "USDA National Nutrient Database for Standard Reference, Release 28"
 RELEASE_DATE = "September 2015"
@@ -62,14 +61,10 @@ REFERENCE_SHA256 = {
 
 IU_PER_UG_VITAMIN_D = 40.0
 
-FOOD_COLUMNS = [
-    "food_id", "description", "common_name", "food_group", "manufacturer", "survey",
-]  # fmt: skip
-
 
 @dataclass(frozen=True)
-class BuildResult:
-    """What :func:`build_food_table` produced."""
+class Sr28Tables:
+    """What :func:`read_sr28` produced."""
 
     foods: pd.DataFrame
     portions: pd.DataFrame
@@ -153,14 +148,6 @@ def _count_fields(line: str) -> int:
     return count
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _to_number(series: pd.Series, path: Path, column: str) -> pd.Series:
     """Convert strings to floats; blank is NaN; anything else non-numeric is an error."""
     values = pd.to_numeric(series.replace("", None), errors="coerce")
@@ -193,8 +180,8 @@ def _nutrient_matrix(nut: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, dict]
     return out, derived
 
 
-def build_food_table(folder: Path) -> BuildResult:
-    """Build the foods and portions tables from an SR28 ASCII release folder.
+def read_sr28(folder: Path) -> Sr28Tables:
+    """Read the foods and portions tables from an SR28 ASCII release folder.
 
     Parameters
     ----------
@@ -204,8 +191,9 @@ def build_food_table(folder: Path) -> BuildResult:
 
     Returns
     -------
-    BuildResult
-        ``foods``: one row per SR28 food with the registry's nutrients per 100 g;
+    Sr28Tables
+        ``foods``: one row per SR28 food (``source`` = ``"sr28"``) with the registry's
+        nutrients per 100 g;
         ``portions``: every WEIGHT.txt row; ``provenance``: release, checksums, counts.
     """
     folder = Path(folder)
@@ -225,9 +213,12 @@ def build_food_table(folder: Path) -> BuildResult:
     foods = pd.DataFrame(
         {
             "food_id": des["NDB_No"],
+            "source": "sr28",
             "description": des["Long_Desc"],
             "common_name": des["ComName"],
+            "additional_description": "",
             "food_group": des["FdGrp_Cd"].map(groups),
+            "wweia_code": "",
             "manufacturer": des["ManufacName"],
             "survey": des["Survey"].eq("Y"),
         }
@@ -250,19 +241,13 @@ def build_food_table(folder: Path) -> BuildResult:
         raise DataFileError(paths["WEIGHT"], f"portions for unknown food(s) {orphans[:5]}")
 
     provenance = _provenance(paths, tables, foods, portions, derived)
-    return BuildResult(foods=foods, portions=portions, provenance=provenance)
+    return Sr28Tables(foods=foods, portions=portions, provenance=provenance)
 
 
 def _provenance(paths, tables, foods, portions, derived) -> dict:
     files = {}
     for stem, path in paths.items():
-        sha = _sha256(path)
-        files[path.name] = {
-            "sha256": sha,
-            "bytes": path.stat().st_size,
-            "records": len(tables[stem]),
-            "matches_reference_copy": sha == REFERENCE_SHA256.get(stem),
-        }
+        files[path.name] = file_record(path, len(tables[stem]), REFERENCE_SHA256.get(stem))
     values = {n.id: int(foods[n.id].notna().sum()) for n in nutrients()}
     return {
         "release": RELEASE,
@@ -272,7 +257,6 @@ def _provenance(paths, tables, foods, portions, derived) -> dict:
         "citation": CITATION,
         "licence": LICENCE,
         "source_files": files,
-        "built_by": f"planner {__version__} (planner/sr28.py)",
         "foods": len(foods),
         "portions": len(portions),
         "foods_with_value": values,
@@ -280,23 +264,5 @@ def _provenance(paths, tables, foods, portions, derived) -> dict:
             k: f"{v} foods: SR28 nutrient 324 (IU) / 40, where 328 (µg) is absent"
             for k, v in derived.items()
         },
-        "units": {n.id: n.unit for n in nutrients()},
-        "basis": "per 100 g edible portion",
         "missing_values": "left empty (NaN): USDA gives no value; never read as zero",
     }
-
-
-def write_food_table(result: BuildResult, out: Path) -> list[Path]:
-    """Write ``foods.csv``, ``portions.csv`` and ``provenance.json`` into ``out``.
-
-    Returns the paths written.
-    """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = [out / "foods.csv", out / "portions.csv", out / "provenance.json"]
-    result.foods.to_csv(written[0], index=False, lineterminator="\n")
-    result.portions.to_csv(written[1], index=False, lineterminator="\n")
-    written[2].write_text(
-        json.dumps(result.provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return written
