@@ -256,8 +256,6 @@ class FoodMatcher:
     """
 
     def __init__(self, foods: pd.DataFrame, aliases=None, overrides=None):
-        if "source" in foods:  # FNDDS joins the matcher's vocabulary in the next step
-            foods = foods[foods["source"] == "sr28"]
         self.foods = foods
         self.aliases = load_aliases() if aliases is None else aliases
         self.overrides = overrides or {}
