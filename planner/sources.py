@@ -278,3 +278,96 @@ def split_by_source(entries: pd.DataFrame) -> dict[str, pd.DataFrame]:
     used = entries[entries["status"].eq("matched")]
     supp = is_supplement(used)
     return {"food": used[~supp], "supplements": used[supp]}
+
+
+# --- words for reports ----------------------------------------------------------------
+
+
+def supplement_lines(report) -> list[str]:
+    """'From supplements' for the terminal: per nutrient a supplement gives, food and
+    supplements apart (empty when the diary has no supplement with values)."""
+    from planner.render import fmt_number, wrap
+
+    n = report.nutrients
+    given = n[n["mean_intake_supplements"].fillna(0) > 0]
+    if given.empty:
+        return []
+    names = supplement_names(report.entries)
+    lines = [
+        "From supplements",
+        wrap(f"Supplements in the diary: {', '.join(names)}.", indent="  ", hang="  "),
+    ]
+    for _, r in given.iterrows():
+        lines.append(
+            f"  {r['name']}: {fmt_number(r['mean_intake_supplements'])} {r['unit']} a day from "
+            f"supplements, {fmt_number(r['mean_intake_food'])} from food (total "
+            f"{fmt_number(r['mean_intake'])})"
+        )
+    return lines
+
+
+def supplement_names(entries: pd.DataFrame, n: int = 6) -> list[str]:
+    """The supplements a diary names most often (with values), most frequent first."""
+    rows = entries[is_supplement(entries) & entries["status"].eq("matched").to_numpy()]
+    counts = rows["food_text"].value_counts()
+    names = list(counts.index[:n])
+    return names + ([f"{len(counts) - n} more"] if len(counts) > n else [])
+
+
+def fill_lines(report) -> list[str]:
+    """'Filled from USDA data' for the terminal: per nutrient, the values filled and what
+    they add a day (empty when nothing was filled)."""
+    from planner.render import fmt_number, wrap
+
+    fills = fills_by_nutrient(report.entries, report.period["days"])
+    fills = fills[fills["values"] > 0]
+    if fills.empty:
+        return []
+    names = report.nutrients["name"]
+    units = report.nutrients["unit"]
+    parts = [
+        f"{names.get(nid, nid)} {int(f['values']):,} (+{fmt_number(f['per_day'])} "
+        f"{units.get(nid, '')} a day, {f['share']:.0%})"
+        for nid, f in fills.iterrows()
+    ]
+    return [
+        "Filled from USDA data",
+        wrap(
+            "Where the export left a cell blank, planner used the matched USDA food's value "
+            "(entries.csv lists them per row in 'filled'). Values filled, what they add a "
+            "day and their share of the total: " + "; ".join(parts) + ".",
+            indent="  ",
+            hang="  ",
+        ),
+    ]
+
+
+def fills_json(report) -> dict:
+    """Per nutrient the export carries: ``values`` filled, ``per_day`` and ``share``."""
+    fills = fills_by_nutrient(report.entries, report.period["days"])
+    return {
+        nid: {
+            "values": int(f["values"]),
+            "per_day": None if np.isnan(f["per_day"]) else round(float(f["per_day"]), 4),
+            "share": round(float(f["share"]), 4),
+        }
+        for nid, f in fills.iterrows()
+    }
+
+
+def supplements_json(report) -> dict:
+    """The supplement rows of a diary: how many, which, and the nutrients they give."""
+    entries = report.entries
+    supp = is_supplement(entries)
+    used = supp & entries["status"].eq("matched").to_numpy()
+    n = report.nutrients
+    return {
+        "rows": int(supp.sum()),
+        "used": int(used.sum()),
+        "names": supplement_names(entries, n=20),
+        "per_day": {
+            nid: round(float(v), 4)
+            for nid, v in n["mean_intake_supplements"].items()
+            if v == v and v > 0
+        },
+    }
