@@ -65,9 +65,9 @@ def write_export(path, days: int = 7, supplement: bool = True, blanks=()) -> str
         for d in range(days):
             rows = [*FOOD_DAY, SUPPLEMENT] if supplement else FOOD_DAY
             for group, food, amount, values in rows:
+                category = "Supplements" if group == "Supplements" else "Foods"
                 row = {"Day": f"2024-03-{d + 4:02d}", "Time": "8:00 AM", "Group": group,
-                       "Food Name": food, "Amount": amount,
-                       "Category": "Supplements" if group == "Supplements" else "Foods"}  # fmt: skip
+                       "Food Name": food, "Amount": amount, "Category": category}  # fmt: skip
                 for header in HEADER[5:-1]:
                     value = values.get(header, "")
                     row[header] = "" if (d, food, header) in blanks else value
@@ -256,7 +256,7 @@ def test_the_exports_supplements_group_wins_over_the_text(tmp_path):
     path = tmp_path / "servings.csv"
     write_export(path, days=1, supplement=False)
     text = path.read_text(encoding="utf-8").replace(
-        "Lunch,\"Chicken breast, roasted\"", "Supplements,\"Chicken breast, roasted\""
+        'Lunch,"Chicken breast, roasted"', 'Supplements,"Chicken breast, roasted"'
     )
     path.write_text(text, encoding="utf-8")
     entries = read_entries(path)
@@ -296,13 +296,13 @@ def test_a_day_without_fills_equals_the_exporters_own_total(folder):
     blanks = {(1, "Oatmeal, cooked", "Calcium (mg)")}
     servings = read_entries(write_export(folder / "day-check.csv", days=2, blanks=blanks))
     # The exporter's own day totals: Cronometer sums what it has (a blank adds nothing).
+    rows = (*FOOD_DAY, SUPPLEMENT)
+
+    def total(day: int, header: str) -> float:
+        return sum(float(v.get(header, 0)) for _, f, _, v in rows if (day, f, header) not in blanks)
+
     totals = pd.DataFrame(
-        [
-            {"Date": f"2024-03-{d + 4:02d}", **{h: sum(
-                float(v.get(h, 0)) for _, food, _, v in (*FOOD_DAY, SUPPLEMENT)
-                if (d, food, h) not in blanks) for h in PANEL}}  # fmt: skip
-            for d in range(2)
-        ]
+        [{"Date": f"2024-03-{d + 4:02d}", **{h: total(d, h) for h in PANEL}} for d in range(2)]
     )
     daily = folder / "dailysummary.csv"
     totals.to_csv(daily, index=False)
