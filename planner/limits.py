@@ -273,7 +273,7 @@ FORM_LIMIT = {
     "supplements": "upper limit for supplements",
     "folic_acid": "upper limit for folic acid",
     "synthetic_niacin": "upper limit for these forms",
-    "total": "upper limit (food and supplements together)",
+    "total": "upper limit for food and supplements together",
 }
 
 
@@ -284,7 +284,7 @@ def _finding_text(f: dict) -> str:
     if f["mean"] > f["ul"]:
         text = f"{subject}: {_num(f['mean'])} {unit} a day, above {limit}"
         if f["days_above"] < f["days"]:
-            text += f" (on {f['days_above']} of {f['days']} days)"
+            text += f", on {f['days_above']} of {f['days']} days"
     else:
         text = (
             f"{subject}: above {limit} on {f['days_above']} of {f['days']} days (up to "

@@ -2,9 +2,9 @@
 
 Supplements
 -----------
-A diary row is a *supplement* when the export says so (a Cronometer ``Group`` or
-``Category`` of "Supplements", a planner CSV ``meal`` of supplements, vitamins or
-medications) or when its text reads as one (:func:`looks_like_supplement`: a dosage form
+A diary row is a *supplement* when the export says so (Cronometer's ``Category``
+"Supplements"; in a diary without categories, a ``meal`` or group of supplements, vitamins
+or medications) or when its text reads as one (:func:`looks_like_supplement`: a dosage form
 such as capsule or softgel, a salt such as magnesium glycinate, a dose in mg, µg or IU
 after a vitamin or mineral, a bare "Vitamin D3"). A supplement is never matched to a food:
 its nutrients are the export's own values for the row, counted toward intake and summed
@@ -110,20 +110,30 @@ def looks_like_supplement(text: object) -> bool:
 def supplement_rows(diary: pd.DataFrame) -> np.ndarray:
     """Which rows of a diary (or resolved entries) are supplements, as a boolean array.
 
-    The export's word wins: a ``meal`` (Cronometer's ``Group``) or ``category`` of
-    supplements, vitamins or medications; else the food text (:func:`looks_like_supplement`).
-    Each distinct text is looked at once.
+    The export's word: Cronometer's ``category`` "Supplements" where the export has
+    categories, else a ``meal`` (or group) of supplements, vitamins or medications; and the
+    food text (:func:`looks_like_supplement`). Each distinct text is looked at once.
     """
     n = len(diary)
     if n == 0:
         return np.zeros(0, dtype=bool)
-    marked = np.zeros(n, dtype=bool)
-    for column in ("meal", "category"):
-        if column in diary:
-            marked |= _group_marks(diary[column])
+    marked = _group_marks(diary[_marking_column(diary)])
     texts = diary["food_text"].fillna("").astype(str)
     kinds = {t: looks_like_supplement(t) for t in pd.unique(texts)}
     return marked | texts.map(kinds).to_numpy(dtype=bool)
+
+
+def _marking_column(diary: pd.DataFrame) -> str:
+    """The column whose word marks supplements: Cronometer's ``category`` when the export
+    has categories, else the ``meal`` (a planner CSV meal, an export's group).
+
+    Cronometer's category is the food's own ("Supplements" for protein powders, electrolyte
+    mixes, vitamins); its group is the user's, and real exports file strawberries, bread,
+    olive oil and quick-added calories under a "Supplements" group.
+    """
+    if "category" in diary and diary["category"].fillna("").ne("").any():
+        return "category"
+    return "meal" if "meal" in diary else "food_text"
 
 
 def _group_marks(cells: pd.Series) -> np.ndarray:
@@ -136,11 +146,10 @@ def _group_marks(cells: pd.Series) -> np.ndarray:
 def supplement_note(diary: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """Why each supplement row is one, in words (``""`` for other rows)."""
     note = np.full(len(diary), "", dtype=object)
-    by_group = np.zeros(len(diary), dtype=bool)
-    for column in ("meal", "category"):
-        if column in diary:
-            by_group |= _group_marks(diary[column])
-    note[rows & by_group] = "a supplement (the diary files it under supplements)"
+    column = _marking_column(diary)
+    by_group = _group_marks(diary[column])
+    where = "Cronometer's category" if column == "category" else "the diary's meal or group"
+    note[rows & by_group] = f"a supplement ({where} says so)"
     note[rows & ~by_group] = "looks like a supplement or medicine, not a food"
     return note
 

@@ -252,16 +252,19 @@ def test_foods_do_not_read_as_supplements(text):
     assert not looks_like_supplement(text)
 
 
-def test_the_exports_supplements_group_wins_over_the_text(tmp_path):
+def test_cronometers_category_marks_supplements_not_the_users_group(tmp_path):
+    # Real exports file foods under a "Supplements" group (strawberries, bread, quick
+    # adds); Cronometer's own category says what the food is.
     path = tmp_path / "servings.csv"
     write_export(path, days=1, supplement=False)
-    text = path.read_text(encoding="utf-8").replace(
-        'Lunch,"Chicken breast, roasted"', 'Supplements,"Chicken breast, roasted"'
-    )
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('Lunch,"Chicken breast, roasted"', 'Supplements,"Chicken breast, roasted"')
+    text = text.replace(",Foods\n", ",Supplements\n", 1)  # the oatmeal row's category
     path.write_text(text, encoding="utf-8")
     entries = read_entries(path)
-    assert entries["supplement"].tolist() == [False, True]
-    assert entries.loc[1, "food_id"] == ""
+    assert entries["meal"].tolist() == ["Breakfast", "Supplements"]
+    assert entries["supplement"].tolist() == [True, False]
+    assert "Cronometer's category says so" in entries.loc[0, "reason"]
 
 
 # --- filled values ------------------------------------------------------------------------
