@@ -187,11 +187,15 @@ def what(key: str, name: str) -> str:
     return (words[0].upper() + words[1:]) if words else name
 
 
-def room_sentence(row: pd.Series) -> str:
+def room_sentence(row: pd.Series, short: bool = False) -> str:
     """Why the add-on's room under one UL is what it is, in plain words."""
     unit, ul = row["unit"], row["ul"]
     subject = what(row.name, row["name"])
     when = _date(row["worst_date"])
+    if short:
+        text = f"{subject} {_num(row['worst'])} {unit} on {when} against its {_num(ul)} {unit} UL"
+        over = f", above it on {row['days_over']} of {row['days']} days" if row["days_over"] else ""
+        return text + over
     text = (
         f"{subject}: your diary reaches {_num(row['worst'])} {unit} on {when} "
         f"(with unknown values at their food group's average) against the {_num(ul)} {unit} "
@@ -291,7 +295,7 @@ def _finding_text(f: dict) -> str:
             f"{_num(f['highest'])} {unit}, on {f['highest_date']})"
         )
     if f["sources"]:
-        text += "; from " + ", ".join(f"{s['food']} {s['share']:.0%}" for s in f["sources"])
+        text += "; from: " + ", ".join(f"{s['food']} ({s['share']:.0%})" for s in f["sources"])
     if f["supplements"]:
         text += ". Talk to your doctor or pharmacist about it."
     else:
@@ -316,7 +320,7 @@ def _behind(entries: pd.DataFrame, nid: str, dates: set, n: int = 3) -> list[dic
     return [
         {"food": food, "share": round(float(v / total), 3), "supplement": bool(s)}
         for (food, s), v in top.items()
-        if v > 0
+        if v / total >= 0.01
     ]
 
 

@@ -369,7 +369,12 @@ def _reasons(closes, rooms, report, restrictions, room, max_foods) -> pd.Series:
             if sol.ok:
                 after = _closes(goals, _addon_table(candidates, sol.used()))
                 for nid in after.index[after["closed"]]:
-                    blocking.setdefault(nid, []).append(room_sentence(rooms.loc[key]))
+                    blocking.setdefault(nid, []).append(room_sentence(rooms.loc[key], True))
+        # no single UL is in the way but several together: those the diary itself reaches
+        reached = rooms[rooms["floor"]] if rooms["floor"].any() else rooms
+        for nid in set(open_) & closable["ul"][0]:
+            if nid not in blocking:
+                blocking[nid] = [room_sentence(r, True) for _, r in reached.iterrows()]
     reasons = {}
     for nid in closes.index:
         if nid not in open_:
@@ -401,8 +406,9 @@ def _reason_for(nid, row, closable, restrictions, room, max_foods, blocking=None
         parts.append(f"closing it would take more than {max_foods} foods")
     if "ul" in closable and nid in closable["ul"][0]:
         text = "more of the foods that supply it would push another nutrient past its UL"
-        if blocking:
-            text += " (" + "; ".join(blocking) + ")"
+        if blocking:  # the limit and the diary's days that fill it
+            text += " (the diary's highest day, unknown values at their food group's average: "
+            text += "; ".join(blocking) + ")"
         parts.append(text)
     if not parts:
         parts.append(
