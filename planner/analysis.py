@@ -339,9 +339,9 @@ def _notes(targets: Targets, entries: pd.DataFrame, nutrients: pd.DataFrame) -> 
 
 NIACIN_NOTE = (
     "The niacin UL covers niacin from supplements and fortified foods; planner checks it on "
-    "the niacin of supplements and of fortified foods (breakfast cereals, and foods the "
-    "USDA table gives added folic acid, as enrichment adds both), counting such a food's "
-    "whole niacin: an upper estimate of the added part."
+    "the niacin of supplements and of fortified foods (ready-to-eat cereals, and foods USDA "
+    "gives added folic acid or calls fortified or enriched), counting such a food's whole "
+    "niacin: an upper estimate of the added part."
 )
 TOTALS_UL_NOTE = (
     "This export holds day or meal totals, which do not tell supplements or fortified foods "

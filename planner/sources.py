@@ -25,9 +25,9 @@ Upper limits against what they cover
 - magnesium: magnesium from supplements only (the UL covers supplements and medicines);
 - folate: folic acid, from fortified foods (the food table's ``folic_acid_ug``) and from
   supplements;
-- niacin: niacin from supplements and from fortified foods: breakfast cereals and any food
-  the table gives added folic acid (enrichment adds both; the food's whole niacin is
-  counted, an upper estimate of the added part);
+- niacin: niacin from supplements and from fortified foods (:func:`fortified_foods`: added
+  folic acid, "fortified" or "enriched" in the description, ready-to-eat cereals); the
+  food's whole niacin is counted, an upper estimate of the added part;
 - calcium, vitamin D, vitamin B6: the total, food and supplements;
 - sodium: the total, against its CDRR.
 
@@ -41,6 +41,7 @@ USDA food; ``entries['filled']`` lists those nutrients per row (``;``-separated 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -86,7 +87,6 @@ UL_FORM_WORDS = {
     "folic_acid": "folic acid from fortified foods and supplements",
     "synthetic_niacin": "niacin from supplements and fortified foods",
 }
-FORTIFIED_GROUPS = frozenset(["Breakfast Cereals"])
 
 
 def looks_like_supplement(text: object) -> bool:
@@ -203,15 +203,36 @@ def filled_column(filled: np.ndarray, ids: list[str], wanted: list[str]) -> np.n
 
 
 def fortified_rows(entries: pd.DataFrame) -> np.ndarray:
-    """Food rows whose food is fortified or enriched, as the food table tells: a breakfast
-    cereal, or a food with added folic acid (folic acid is only ever added)."""
+    """Food rows whose food is fortified or enriched, as the food table tells
+    (:func:`fortified_foods`)."""
+    ids = entries["food_id"].where(entries["food_id"].ne(""))
+    return fortified_foods().reindex(ids).fillna(False).to_numpy(dtype=bool)
+
+
+@cache
+def fortified_foods() -> pd.Series:
+    """Per food id, whether the food is fortified or enriched: it has added folic acid
+    (folic acid is only ever added, and US enrichment adds it with niacin), its description
+    says fortified or enriched, or it is a ready-to-eat breakfast cereal (nearly all are
+    fortified; plain oats, in the same USDA group, are not counted).
+
+    Examples
+    --------
+    >>> f = fortified_foods()
+    >>> bool(f["08504"]), bool(f["18069"]), bool(f["08120"]), bool(f["09040"])
+    (True, True, False, False)
+    """
     from planner.foods import load_foods
 
     foods = load_foods()
-    ids = entries["food_id"].where(entries["food_id"].ne(""))
-    group = foods["food_group"].reindex(ids).to_numpy()
-    folic = foods["folic_acid_ug"].reindex(ids).to_numpy(dtype=float)
-    return np.isin(group, list(FORTIFIED_GROUPS)) | (np.nan_to_num(folic) > 0)
+    text = foods["description"].str.lower()
+    said = text.str.contains(r"\b(?:fortified|enriched)\b") & ~text.str.contains(
+        r"\b(?:not fortified|unfortified|unenriched|not enriched)\b"
+    )
+    cereal = foods["food_group"].eq("Breakfast Cereals") & text.str.startswith(
+        "cereals ready-to-eat"
+    )
+    return (foods["folic_acid_ug"].fillna(0) > 0) | said | cereal
 
 
 def is_supplement(entries: pd.DataFrame) -> np.ndarray:
@@ -326,28 +347,29 @@ def supplement_names(entries: pd.DataFrame, n: int = 6) -> list[str]:
 def fill_lines(report) -> list[str]:
     """'Filled from USDA data' for the terminal: per nutrient, the values filled and what
     they add a day (empty when nothing was filled)."""
-    from planner.render import fmt_number, wrap
+    from planner.render import fmt_number, table, wrap
 
     fills = fills_by_nutrient(report.entries, report.period["days"])
     fills = fills[fills["values"] > 0]
     if fills.empty:
         return []
-    names = report.nutrients["name"]
-    units = report.nutrients["unit"]
-    parts = [
-        f"{names.get(nid, nid)} {int(f['values']):,} (+{fmt_number(f['per_day'])} "
-        f"{units.get(nid, '')} a day, {f['share']:.0%})"
+    n = report.nutrients
+    rows = [
+        [
+            n.loc[nid, "name"] if nid in n.index else nid,
+            f"{int(f['values']):,}",
+            f"{fmt_number(f['per_day'])} {n.loc[nid, 'unit'] if nid in n.index else ''}",
+            f"{f['share']:.0%}",
+        ]
         for nid, f in fills.iterrows()
     ]
     return [
         "Filled from USDA data",
         wrap(
             "Where the export left a cell blank, planner used the matched USDA food's value "
-            "(entries.csv lists them per row in 'filled'). Values filled, what they add a "
-            "day and their share of the total: " + "; ".join(parts) + ".",
-            indent="  ",
-            hang="  ",
+            "(entries.csv lists them per row, in 'filled'):"
         ),
+        table(rows, ["nutrient", "values", "adds a day", "of the total"], right=[1, 2, 3]),
     ]
 
 
