@@ -40,6 +40,7 @@ USDA food; ``entries['filled']`` lists those nutrients per row (``;``-separated 
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 
@@ -311,6 +312,41 @@ def split_by_source(entries: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 # --- words for reports ----------------------------------------------------------------
+
+
+NIACIN_NOTE = (
+    "The niacin UL covers niacin from supplements and fortified foods; planner checks it on "
+    "the niacin of supplements and of fortified foods (ready-to-eat cereals, and foods USDA "
+    "gives added folic acid or calls fortified or enriched), counting such a food's whole "
+    "niacin: an upper estimate of the added part."
+)
+TOTALS_UL_NOTE = (
+    "This export holds day or meal totals, which do not tell supplements or fortified foods "
+    "apart from other food: the magnesium UL (supplements only) and the niacin UL "
+    "(supplements and fortified foods) are not checked."
+)
+
+
+def source_notes(entries: pd.DataFrame, nutrients: pd.DataFrame) -> list[str]:
+    """Notes on supplements and on the ULs checked on one source or form."""
+    notes = []
+    has_niacin_ul = "niacin_mg" in nutrients.index and not math.isnan(
+        nutrients.loc["niacin_mg", "ul"]
+    )
+    if entries.attrs.get("level", "entry") != "entry":
+        return [TOTALS_UL_NOTE] if has_niacin_ul else []
+    supp = is_supplement(entries)
+    if supp.any():
+        used = int((supp & entries["status"].eq("matched").to_numpy()).sum())
+        notes.append(
+            f"{int(supp.sum()):,} row(s) are supplements ({used:,} with values): they count "
+            "toward intake, apart from food, and are never matched to a food; a blank cell "
+            "of a supplement means it declares none of that nutrient. A supplement's folate "
+            "is read as µg DFE, so its folic acid is that / 1.7."
+        )
+    if has_niacin_ul:
+        notes.append(NIACIN_NOTE)
+    return notes
 
 
 def supplement_lines(report) -> list[str]:

@@ -516,11 +516,20 @@ def _limits_json(rooms: pd.DataFrame) -> list[dict]:
     return out
 
 
-def render_suggestions(ranked: pd.DataFrame, addon: AddonResult, report: GapReport) -> str:
-    """The suggestions as text for the terminal."""
+def render_suggestions(
+    ranked: pd.DataFrame, addon: AddonResult, report: GapReport, findings: bool = False
+) -> str:
+    """The suggestions as text for the terminal; with ``findings``, first the ULs the
+    diary passes (``planner analyze`` prints those in its own report)."""
+    from planner.limits import limit_findings
     from planner.render import clip, fmt_number, table, wrap
 
     lines = []
+    found = limit_findings(report) if findings else []
+    if found:
+        lines += ["Above an upper limit"]
+        lines += [wrap(f["text"], indent="- ", hang="  ") for f in found]
+        lines.append("")
     floors = addon.limits[addon.limits["floor"]] if len(addon.limits) else addon.limits
     if len(floors):
         lines += ["Upper limits your diary already reaches"]
