@@ -126,3 +126,23 @@ def test_an_open_gap_names_the_limit_and_the_days_that_block_it(above_calcium):
     assert f"Calcium {worst:,.0f} mg on 2024-03-04 against its 2,500 mg UL, above it on 7 of 7" in (
         reason
     )
+
+
+def test_supplements_count_toward_the_room_under_a_total_ul(tmp_path):
+    # 1,200 mg of calcium from a supplement every day: the UL covers all sources, so the
+    # add-on's room is what food and the supplement leave under 2,500 mg
+    rows = [
+        f"2024-03-0{d},{meal},{food},{amount},{unit},{fid},{calcium}"
+        for d in (4, 5)
+        for meal, food, amount, unit, fid, calcium in (
+            ("lunch", "banana", 200, "g", "09040", ""),
+            ("supplements", "Calcium carbonate 1200 mg", 1, "tablet", "", 1200),
+        )
+    ]
+    path = planner_csv(tmp_path / "d.csv", rows, extra=",calcium_mg")
+    report = score_diary(read_entries(path), FEMALE_45)
+    assert report.nutrients.loc["calcium_mg", "mean_intake_supplements"] == 1200
+    calcium = limit_rooms(report).loc["calcium_mg"]
+    food = FOODS.loc["09040", "calcium_mg"] * 2
+    assert calcium["worst"] == pytest.approx(1200 + food)
+    assert calcium["room"] == pytest.approx(2500 - 1200 - food)
