@@ -484,6 +484,7 @@ def echo_json(payload) -> None:
 def suggest_cmd(diary, profiles_path, max_foods, kcal_room, as_json, chart_path, force, **options):
     """The fewest of the article's foods, in household portions, that close DIARY's gaps."""
     from planner.render import NOT_MEDICAL_ADVICE
+    from planner.suggest import render_suggestions
 
     if chart_path:
         check_writable(chart_path, force)
@@ -510,7 +511,7 @@ def suggest_cmd(diary, profiles_path, max_foods, kcal_room, as_json, chart_path,
         click.echo(f"planner suggest: {report.describe()}")
         click.echo(f"Restrictions: {restrictions.describe()}")
         click.echo("")
-        click.echo(suggestions_text((ranked, addon), report))
+        click.echo(render_suggestions(ranked, addon, report, findings=True))
         click.echo("")
     from planner.render import wrap
 
