@@ -6,10 +6,10 @@ global ``*{...}`` style rule and element ids (``figure_1``, ``axes_1``, ``DejaVu
 for glyphs, hashed clip-path ids) that repeat from one chart to the next. Inside one HTML
 page those ids would collide. :func:`figure_svg` keeps only the drawing: the body of the
 ``<svg>`` element with every id, ``href="#..."`` and ``url(#...)`` prefixed by a key unique
-to the chart, ``xlink:href`` written as SVG 2's plain ``href``, and no comments, metadata,
-style element or namespace declarations (the HTML parser puts ``<svg>`` in the SVG
-namespace itself). The caller writes the ``<svg>`` tag with the view box, a role and an
-accessible name.
+to the chart (an id repeated within the chart also numbered), ``xlink:href`` written as
+SVG 2's plain ``href``, and no comments, metadata, style element or namespace declarations
+(the HTML parser puts ``<svg>`` in the SVG namespace itself). The caller writes the
+``<svg>`` tag with the view box, a role and an accessible name.
 
 Text is drawn as glyph paths (matplotlib's default ``svg.fonttype``), so the chart looks
 the same without the fonts matplotlib used, and no text from the chart (food names come
@@ -109,12 +109,17 @@ def inline(svg: str, key: str) -> InlineSvg:
     >>> doc = ('<?xml version="1.0"?>\\n<svg xmlns:xlink="http://www.w3.org/1999/xlink" '
     ...        'width="10pt" height="5pt" viewBox="0 0 10 5" xmlns="http://www.w3.org/2000/svg">'
     ...        '<!-- 2% milk --><defs><path id="g1" d="M 0 0"/></defs>'
-    ...        '<use xlink:href="#g1" clip-path="url(#p9)"/></svg>')
+    ...        '<use xlink:href="#g1" clip-path="url(#p9)"/><g id="ul"/><g id="ul"/></svg>')
     >>> svg = inline(doc, "k")
     >>> svg.viewbox, svg.width, svg.height
     ('0 0 10 5', 10.0, 5.0)
-    >>> svg.body
-    '<defs><path id="k-g1" d="M 0 0"/></defs><use href="#k-g1" clip-path="url(#k-p9)"/>'
+    >>> print(svg.body.replace("><", ">\\n<"))
+    <defs>
+    <path id="k-g1" d="M 0 0"/>
+    </defs>
+    <use href="#k-g1" clip-path="url(#k-p9)"/>
+    <g id="k-ul"/>
+    <g id="k-ul-2"/>
     """
     opening = _OPEN.search(svg)
     end = svg.rfind("</svg>")
@@ -122,7 +127,7 @@ def inline(svg: str, key: str) -> InlineSvg:
         raise ValueError("not an SVG document: no <svg> element")
     attrs = dict(_ATTR.findall(opening[1]))
     body = _DROP.sub("", svg[opening.end() : end])
-    body = _IDS.sub(lambda m: f'id="{key}-{m[1]}"', body)
+    body = _IDS.sub(_unique_ids(key), body)
     body = _HREFS.sub(lambda m: f'href="#{key}-{m[1]}"', body)
     body = _URLS.sub(lambda m: f"url(#{key}-{m[1]})", body)
     body = _XLINK.sub("href=", body)  # data: images; SVG 2 needs no xlink namespace
@@ -133,6 +138,25 @@ def inline(svg: str, key: str) -> InlineSvg:
         height=_points(attrs.get("height")),
         body=body.strip(),
     )
+
+
+def _unique_ids(key: str):
+    """A replacement for ``id="..."`` that prefixes ``key`` and numbers repeats.
+
+    matplotlib writes an artist's ``gid`` as its id, and the charts give one gid to
+    several artists (each UL diamond is ``ul-marker``). References point only at the
+    definitions (glyphs, clip paths, markers), whose ids never repeat, so numbering the
+    second and later uses of an id breaks no reference.
+    """
+    seen: dict[str, int] = {}
+
+    def replace(match: re.Match) -> str:
+        name = match[1]
+        seen[name] = seen.get(name, 0) + 1
+        suffix = f"-{seen[name]}" if seen[name] > 1 else ""
+        return f'id="{key}-{name}{suffix}"'
+
+    return replace
 
 
 def _points(value: str | None) -> float:
