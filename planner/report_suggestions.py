@@ -8,6 +8,7 @@ plan`` (:class:`planner.plan.MealPlan`), with the charts of :mod:`planner.charts
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from planner.page import Cell, Items, Note, Section, Table, Text
@@ -149,6 +150,8 @@ def planned_day(plan: MealPlan | None, context: Context) -> Section:
             "help plan meals that suit your limits."
         )
         return Section("plan", title, [Text(why)])
+    # the first day of a longer plan passed in by a caller: its table, totals and chart agree
+    plan = replace(plan, days=plan.days[:1])
     day = plan.days[0]
     kcal = day.totals.get("energy_kcal", math.nan)
     blocks = [
