@@ -24,6 +24,8 @@ assert entry.is_file(), entry
 foods = load_foods()
 assert len(foods) == 8789
 assert foods.loc["09040", "potassium_mg"] == 358.0
+from planner.report_html import _template
+assert _template().filename.startswith(sys.prefix), _template().filename  # the HTML report's
 print("ok", planner.__file__)
 """
 
@@ -56,6 +58,7 @@ def test_wheel_carries_the_built_table_and_not_the_raw_release(wheel):
         assert f"planner/foodtable/{data}" in names
     for data in ("nutrients.csv", "export_headers.csv", "dri.csv"):
         assert f"planner/data/{data}" in names
+    assert "planner/templates/report.html.j2" in names
     assert not [n for n in names if n.upper().endswith(("NUT_DATA.TXT", "FOOD_DES.TXT"))]
 
 
