@@ -11,6 +11,7 @@ alternative text built from the same numbers, for readers who cannot see it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from planner.report import ADVICE, KIND_WORDS, STATUS_WORDS
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 
     from planner.analysis import GapReport
     from planner.candidates import Restrictions
@@ -43,10 +45,18 @@ class Context:
     plans: dict
     charts: int = 0
 
-    def chart(self, figure, alt: str, caption: str) -> Chart:
-        """A figure as an inline SVG whose ids are unique in the page."""
+    def chart(self, draw: Callable[[], Figure], alt: str, caption: str) -> Chart:
+        """The figure ``draw()`` makes, as an inline SVG whose ids are unique in the page.
+
+        Food and person names from the user's files are drawn as plain text: with
+        matplotlib's default, two ``$`` in a name start mathtext, which can fail to parse
+        (``$\\frac{$ cake``) and would stop the whole report.
+        """
+        import matplotlib as mpl
+
         self.charts += 1
-        return Chart(figure_svg(figure, f"chart{self.charts}"), alt, caption)
+        with mpl.rc_context({"text.parse_math": False}):
+            return Chart(figure_svg(draw(), f"chart{self.charts}"), alt, caption)
 
     def addon(self, person: str, report: GapReport) -> tuple[pd.DataFrame, AddonResult]:
         """The person's ranked foods and add-on, made once."""
@@ -96,7 +106,7 @@ def overview(report: GapReport, restrictions: Restrictions) -> Section:
         + "; ".join(f"{g.name} {g.percent_of_target:.0f}% of the target" for g in gaps.itertuples())
         + "."
         if not gaps.empty
-        else "No gaps: the average day meets every target planner checks."
+        else no_gaps(report)
     )
     blocks = [Facts(facts), Text(glance), *_health_notes(report, restrictions)]
     return Section("overview", "Who, when and what", blocks)
@@ -159,7 +169,7 @@ def targets(report: GapReport, context: Context) -> Section:
     from planner.charts import plot_coverage
 
     chart = context.chart(
-        plot_coverage(report),
+        lambda: plot_coverage(report),
         _coverage_alt(report),
         "Each nutrient's mean intake as a percent of its daily target, lowest first. "
         "Hatched, lighter bars are lower bounds; diamonds mark upper limits that apply to food.",
@@ -282,7 +292,7 @@ def daily(report: GapReport, context: Context) -> Section:
         "Each day's intake of each nutrient as a percent of its target: brown below, white "
         "at 100%, green above; grey hatched cells are days with no value."
     )
-    chart = context.chart(plot_daily(report), alt, caption)
+    chart = context.chart(lambda: plot_daily(report), alt, caption)
     return Section("daily", "Each day against its targets", [chart], major=True)
 
 
@@ -299,8 +309,7 @@ def gaps(report: GapReport, context: Context) -> Section:
         else []
     )
     if gaps.empty:
-        text = Text("Gaps: none. Your average day meets every target planner checks.")
-        return Section("gaps", title, [text, *missing], major=True)
+        return Section("gaps", title, [Text(no_gaps(report)), *missing], major=True)
     blocks = []
     a = report.accounting
     counted = a.used / (a.used + a.flagged) if a.used + a.flagged else 1.0
@@ -338,13 +347,28 @@ def gaps(report: GapReport, context: Context) -> Section:
         blocks.append(Table(caption, headers, rows))
         blocks.append(
             context.chart(
-                plot_contributors(report),
+                lambda: plot_contributors(report),
                 _contributors_alt(report),
                 "For each gap, the foods that gave the most of it over "
                 "the period, as shares of the intake.",
             )
         )
     return Section("gaps", title, blocks, major=True)
+
+
+def no_gaps(report: GapReport) -> str:
+    """What to say when there is no gap: none, or nothing that could be scored."""
+    if not report.period["days"]:
+        return (
+            "No day of the diary could be scored (see 'Rows to review'): there are no totals "
+            "to hold against the targets, and so no gaps."
+        )
+    panel = report.nutrients.loc[panel_ids()]
+    unknown = panel[panel["status"].eq("unknown")]
+    text = "No gaps: the average day meets every target planner checks"
+    if not unknown.empty:
+        return f"{text} that has a value (none for {', '.join(unknown['name'])})."
+    return f"{text}."
 
 
 def _contributors_alt(report: GapReport) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from planner.page import Cell, Items, Note, Section, Table, Text
 from planner.render import fmt_number
-from planner.report_sections import lowest_first, panel_ids
+from planner.report_sections import lowest_first, no_gaps, panel_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,7 +33,7 @@ def addon(report: GapReport, ranked: pd.DataFrame, addon: AddonResult, context: 
     # the kidney and diuretics notes ask for a health professional: shown as warnings
     notes = [Note(n, tone="info" if n == SUPPLEMENT_NOTE else "warning") for n in addon.notes]
     if addon.no_gaps:
-        return Section("addon", title, [Text("No gaps to close: no foods to add."), *notes])
+        return Section("addon", title, [Text(f"{no_gaps(report)} No foods to add."), *notes])
     blocks = []
     foods = addon.foods
     if foods.empty:
@@ -82,7 +82,7 @@ def addon(report: GapReport, ranked: pd.DataFrame, addon: AddonResult, context: 
         blocks.append(Items(reasons))
     blocks.append(
         context.chart(
-            plot_before_after(report, addon),
+            lambda: plot_before_after(report, addon),
             _before_after_alt(report, addon),
             "Each nutrient as a percent of its target: the diary's average day (grey) and the "
             "same day with the add-on (blue).",
@@ -202,7 +202,7 @@ def planned_day(plan: MealPlan | None, context: Context) -> Section:
     )
     blocks.append(
         context.chart(
-            plot_plan(plan),
+            lambda: plot_plan(plan),
             _plan_alt(totals),
             "The planned day's intake of each nutrient as a percent of its target.",
         )

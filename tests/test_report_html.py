@@ -182,6 +182,30 @@ def test_food_text_from_the_diary_is_escaped(tmp_path):
     assert Page(html).errors == []
 
 
+def test_a_food_name_with_dollar_signs_is_drawn_as_text(tmp_path):
+    # two $ would start matplotlib's mathtext, which cannot parse this and would stop the page
+    diary = tmp_path / "diary.csv"
+    diary.write_text("date,food,amount,unit,food_id\n2024-01-01,$\\frac{$ cake,1,medium,09040\n")
+    out = tmp_path / "report.html"
+    result = run(["report", str(diary), "--age", "40", "--sex", "male", "--no-suggest", "-o",
+                  str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "$\\frac{$ cake (100%)" in out.read_text(encoding="utf-8")
+
+
+def test_a_diary_without_a_day_to_score_says_so(tmp_path):
+    diary = tmp_path / "diary.csv"
+    diary.write_text("date,food,amount,unit\nnot-a-date,banana,1,medium\n")
+    out = tmp_path / "report.html"
+    result = run(["report", str(diary), "--age", "40", "--sex", "male", "--no-suggest", "-o",
+                  str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(" ".join(Page(out.read_text(encoding="utf-8")).text).split())
+    assert "No day of the diary could be scored" in text
+    assert "meets every target" not in text
+    assert "not a date 'not-a-date'" in text  # the rejected row, with its reason
+
+
 def test_cli_refuses_to_overwrite_without_force(example, tmp_path):
     out = tmp_path / "report.html"
     out.write_text("keep me", encoding="utf-8")
