@@ -108,11 +108,11 @@ def overview(report: GapReport, restrictions: Restrictions) -> Section:
         if not gaps.empty
         else no_gaps(report)
     )
-    blocks = [Facts(facts), Text(glance), *_health_notes(report, restrictions)]
+    blocks = [Facts(facts), Text(glance), *_health_notes(restrictions)]
     return Section("overview", "Who, when and what", blocks)
 
 
-def _health_notes(report: GapReport, restrictions: Restrictions) -> list[Note]:
+def _health_notes(restrictions: Restrictions) -> list[Note]:
     from planner.analysis import KIDNEY_NOTE
 
     notes = []
