@@ -4,6 +4,9 @@
 :class:`planner.targets.Profile`, and returns a :class:`GapReport`. All sums are
 vectorised group-bys; nothing loops over rows.
 
+Intake is food plus supplements; ``intake_food`` and ``intake_supplements`` split it
+(a supplement's blank cell declares none: it is 0, not missing data).
+
 Unknown is not zero. A day's intake of a nutrient is the sum of the values that are
 known; ``completeness`` says what share of the day's entries (flagged ones included,
 since something was eaten) had a known value, and ``energy_completeness`` what share of
@@ -15,8 +18,9 @@ Statuses per day and over the period:
 
 ``below``      under the target (RDA or AI);
 ``met``        at or over the target, and not over a UL that applies to food;
-``above_ul``   over a UL that applies to food (for folate, the UL is checked on folic
-               acid, the form it covers);
+``above_ul``   over a UL, checked on what it covers (:mod:`planner.sources`): magnesium's
+               on supplements, folate's on folic acid, niacin's on niacin from
+               supplements and fortified foods, the others on the total);
 ``above_cdrr`` sodium only: over the chronic-disease risk reduction intake;
 ``unknown``    no entry that day has a value;
 ``not_in_export`` the export holds day or meal totals and does not carry the nutrient.
@@ -31,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
+from planner import sources
 from planner.diary import UNFINISHED_DAY
 from planner.entries import Accounting, account
 from planner.targets import Profile, Targets, targets_for_profile
@@ -55,13 +60,15 @@ class GapReport:
         One row per day and nutrient: ``date``, ``nutrient``, ``intake``, ``target``,
         ``percent_of_target``, ``ul``, ``ul_applies``, ``ul_intake`` (the amount checked
         against the UL), ``status``, ``completeness``, ``energy_completeness``,
-        ``lower_bound``, ``entries``.
+        ``lower_bound``, ``entries``, ``intake_food``, ``intake_supplements``.
     nutrients : pandas.DataFrame
         One row per nutrient over the period, indexed by nutrient id: ``name``, ``unit``,
         ``mean_intake``, ``target``, ``kind``, ``percent_of_target``, ``ul``,
         ``ul_applies``, ``ul_covers``, ``mean_ul_intake``, ``status``, ``days``,
         ``days_met``, ``days_below``, ``days_above_ul``, ``completeness``,
-        ``energy_completeness``, ``lower_bound``, ``in_export``.
+        ``energy_completeness``, ``lower_bound``, ``in_export``, ``mean_intake_food``,
+        ``mean_intake_supplements``, ``ul_form`` (what the UL is checked on: ``total``,
+        ``supplements``, ``folic_acid`` or ``synthetic_niacin``).
     gaps : pandas.DataFrame
         The nutrients below target on average, largest shortfall (in percent of target)
         first: ``nutrient``, ``name``, ``unit``, ``mean_intake``, ``target``,
@@ -222,6 +229,9 @@ def _score(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, Gap
     carried = attrs.get("nutrients") if attrs.get("level", "entry") != "entry" else None
     targets = _targets_by_person(profiles)
     limits = _target_frame(targets)
+    if carried is not None:  # totals cannot tell supplements or fortified foods apart
+        split = limits["ul_form"].isin(["supplements", "synthetic_niacin"])
+        limits.loc[split, "ul_applies"] = False
     live = entries[entries["status"].ne("rejected") & entries["date"].notna()]
     days = _days(live, limits, carried)
     nutrients = _period(days, limits, live, carried)
@@ -323,11 +333,7 @@ def _notes(targets: Targets, entries: pd.DataFrame, nutrients: pd.DataFrame) -> 
             "the totals of an unfinished day may be partial, so a gap on it may be a "
             "logging gap."
         )
-    if "niacin_mg" in nutrients.index and not math.isnan(nutrients.loc["niacin_mg", "ul"]):
-        notes.append(
-            "The niacin UL covers nicotinic acid from supplements and fortified foods; food "
-            "tables do not separate it from natural niacin, so it is not checked here."
-        )
+    notes += sources.source_notes(entries, nutrients)
     return notes
 
 
@@ -335,6 +341,10 @@ def _complete_columns(entries: pd.DataFrame) -> pd.DataFrame:
     missing = [n for n in registry.ids() if n not in entries]
     if "person" not in entries:
         entries = entries.assign(person="")
+    if "supplement" not in entries:
+        attrs = entries.attrs
+        entries = entries.assign(supplement=False)
+        entries.attrs = attrs
     if not missing:
         return entries
     extra = pd.DataFrame(np.nan, index=entries.index, columns=missing)
@@ -344,15 +354,17 @@ def _complete_columns(entries: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ul_nutrient(nid: str, row) -> str | None:
-    """The nutrient whose intake is checked against a UL, if one applies to food."""
+    """The nutrient column a UL is checked on, if the nutrient has a UL (or a CDRR).
+
+    Magnesium's UL is checked on the magnesium of supplements and niacin's on the niacin
+    of supplements and fortified foods (:func:`planner.sources.ul_amounts`); folate's on
+    folic acid.
+    """
     if nid == "sodium_mg":
         return "sodium_mg" if not math.isnan(row.cdrr) else None
-    if not row.ul_applies_to_food or math.isnan(row.ul):
+    if math.isnan(row.ul):
         return None
-    if row.ul_covers == "synthetic_only":
-        # Only folate's synthetic form (folic acid) is in the food table.
-        return row.ul_nutrient if row.ul_nutrient != nid else None
-    return nid
+    return row.ul_nutrient
 
 
 def _targets_by_person(profiles: dict[str, Profile]) -> dict[str, Targets]:
@@ -390,6 +402,7 @@ def _target_frame(targets: dict[str, Targets]) -> pd.DataFrame:
                     "target": table["target"].to_numpy(dtype=float),
                     "ul": np.where(table.index == "sodium_mg", table["cdrr"], table["ul"]),
                     "ul_nutrient": [_ul_nutrient(nid, r) for nid, r in table.iterrows()],
+                    "ul_form": [sources.UL_FORMS.get(nid, "total") for nid in ids],
                 }
             )
         people.append(person)
@@ -404,33 +417,38 @@ def _target_frame(targets: dict[str, Targets]) -> pd.DataFrame:
 def _days(live: pd.DataFrame, limits: pd.DataFrame, carried: list[str] | None):
     """One row per person, day and scored nutrient, from one group-by over all rows."""
     ids = _scored()
-    ul_ids = sorted({n.id for n in registry.nutrients() if n.role == "ul_only"})
     keys = [live["person"], live["date"]]
-    values = live[ids + ul_ids]
+    values = live[ids]
     sums = values.groupby(keys, sort=True).sum(min_count=1)
     if sums.empty:
         return _empty_days()
-    known = values[ids].notna()
+    known = values.notna()
     n_known = known.groupby(keys, sort=True).sum()
     n_entries = live.groupby(keys, sort=True).size()
     energy = live["energy_kcal"].fillna(0.0)
     energy_with = known.mul(energy, axis=0).groupby(keys, sort=True).sum()
     energy_total = energy.groupby(keys, sort=True).sum()
+    by_source = _by_source(live, ids, sums.index)
+    # the amount checked against each UL: what the UL covers (planner.sources.ul_amounts)
+    ul_sums = sources.ul_amounts(live, ids).groupby(keys, sort=True).sum(min_count=1)
 
-    long = sums[ids].stack(future_stack=True).rename("intake").to_frame()
+    def stacked(frame: pd.DataFrame) -> np.ndarray:
+        return frame.stack(future_stack=True).to_numpy()
+
+    long = sums.stack(future_stack=True).rename("intake").to_frame()
     long.index.names = ["person", "date", "nutrient"]
-    long["known"] = n_known.stack(future_stack=True).to_numpy()
-    long["energy_with"] = energy_with.stack(future_stack=True).to_numpy()
+    long["known"] = stacked(n_known)
+    long["energy_with"] = stacked(energy_with)
+    long["intake_food"] = stacked(by_source["food"])
+    long["intake_supplements"] = stacked(by_source["supplements"])
+    long["ul_intake"] = stacked(ul_sums)
     long = long.reset_index()
     per_day = pd.DataFrame({"entries": n_entries, "energy_total": energy_total}).reset_index()
     per_day.columns = ["person", "date", "entries", "energy_total"]
     long = long.merge(per_day, on=["person", "date"], how="left")
-    columns = ["person", "nutrient", "target", "ul", "ul_nutrient", "ul_applies"]
+    columns = ["person", "nutrient", "target", "ul", "ul_applies"]
     long = long.merge(limits[columns], on=["person", "nutrient"], how="left")
-    # the amount checked against each UL: the nutrient itself, or folic acid for folate
-    ul_sums = sums.stack(future_stack=True).rename("ul_intake").reset_index()
-    ul_sums.columns = ["person", "date", "ul_nutrient", "ul_intake"]
-    long = long.merge(ul_sums, on=["person", "date", "ul_nutrient"], how="left")
+    long.loc[~long["ul_applies"].astype(bool), "ul_intake"] = np.nan
 
     long["completeness"] = long["known"] / long["entries"]
     long["energy_completeness"] = long["energy_with"] / long["energy_total"].where(
@@ -442,22 +460,34 @@ def _days(live: pd.DataFrame, limits: pd.DataFrame, carried: list[str] | None):
     long["percent_of_target"] = 100.0 * long["intake"] / long["target"]
     long["lower_bound"] = long["completeness"] < 1.0
     long["status"] = _status(long, carried)
-    return long[
-        [
-            "person", "date", "nutrient", "intake", "target", "percent_of_target", "ul",
-            "ul_applies", "ul_intake", "status", "completeness", "energy_completeness",
-            "lower_bound", "entries",
-        ]
-    ]  # fmt: skip
+    return long[DAY_COLUMNS]
+
+
+DAY_COLUMNS = [
+    "person", "date", "nutrient", "intake", "target", "percent_of_target", "ul", "ul_applies",
+    "ul_intake", "status", "completeness", "energy_completeness", "lower_bound", "entries",
+    "intake_food", "intake_supplements",
+]  # fmt: skip
+
+
+def _by_source(live: pd.DataFrame, ids: list[str], index: pd.Index) -> dict[str, pd.DataFrame]:
+    """Per person and day, the intake from food and from supplements.
+
+    Food is NaN where no food row of the day has a value (unknown); supplements are 0 on a
+    day without any, since nothing was taken.
+    """
+    supp = sources.is_supplement(live)
+    out = {}
+    for name, rows in (("food", ~supp), ("supplements", supp)):
+        part = live.loc[rows, ids]
+        keys = [live.loc[rows, "person"], live.loc[rows, "date"]]
+        sums = part.groupby(keys, sort=True).sum(min_count=1).reindex(index)
+        out[name] = sums.fillna(0.0) if name == "supplements" else sums
+    return out
 
 
 def _empty_days() -> pd.DataFrame:
-    columns = [
-        "person", "date", "nutrient", "intake", "target", "percent_of_target", "ul",
-        "ul_applies", "ul_intake", "status", "completeness", "energy_completeness",
-        "lower_bound", "entries",
-    ]  # fmt: skip
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in DAY_COLUMNS})
 
 
 def _status(frame: pd.DataFrame, carried: list[str] | None, intake="intake", ul="ul_intake"):
@@ -487,6 +517,8 @@ def _period(days: pd.DataFrame, limits: pd.DataFrame, live: pd.DataFrame, carrie
         stats = pd.DataFrame(
             {
                 "mean_intake": g["intake"].mean(),
+                "mean_intake_food": g["intake_food"].mean(),
+                "mean_intake_supplements": g["intake_supplements"].mean(),
                 "mean_ul_intake": g["ul_intake"].mean(),
                 "days": g.size(),
                 "days_met": status.eq("met").groupby(keys, sort=False).sum(),
@@ -498,7 +530,7 @@ def _period(days: pd.DataFrame, limits: pd.DataFrame, live: pd.DataFrame, carrie
         ).reset_index()
         frame = frame.merge(stats, on=["person", "nutrient"], how="left")
     else:
-        for column in ("mean_intake", "mean_ul_intake"):
+        for column in PERIOD_MEANS:
             frame[column] = np.nan
         for column in ("days", "days_met", "days_below", "days_above_ul"):
             frame[column] = 0
@@ -535,9 +567,13 @@ def _period(days: pd.DataFrame, limits: pd.DataFrame, live: pd.DataFrame, carrie
             "person", "nutrient", "name", "unit", "mean_intake", "target", "kind",
             "percent_of_target", "ul", "ul_applies", "ul_covers", "mean_ul_intake", "status",
             "days", "days_met", "days_below", "days_above_ul", "completeness",
-            "energy_completeness", "in_export", "lower_bound",
+            "energy_completeness", "in_export", "lower_bound", "mean_intake_food",
+            "mean_intake_supplements", "ul_form",
         ]
     ]  # fmt: skip
+
+
+PERIOD_MEANS = ("mean_intake", "mean_intake_food", "mean_intake_supplements", "mean_ul_intake")
 
 
 def _gaps(nutrients: pd.DataFrame) -> pd.DataFrame:

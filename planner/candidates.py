@@ -8,9 +8,11 @@ Unknown values are treated two ways, on purpose:
 
 - towards a target, an unknown amount counts as nothing (planner never relies on a
   nutrient the data does not show);
-- towards an upper limit, an unknown amount counts as a high but plausible one: the 95th
-  percentile per 100 g of that nutrient in the food's USDA food group. So a plan cannot
-  pass a UL through a hole in the data.
+- towards an upper limit, an unknown amount in a candidate food counts as a high but
+  plausible one: the 95th percentile per 100 g of that nutrient in the food's USDA food
+  group. So a plan or add-on cannot pass a UL through a hole in the data. (A diary's own
+  unknowns, many cells over many days, count at their group's mean instead: see
+  :mod:`planner.limits`.)
 """
 
 from __future__ import annotations
@@ -139,26 +141,17 @@ def limit_nutrients(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def diary_limit_intakes(entries: pd.DataFrame) -> pd.DataFrame:
-    """Per day, the diary's intake of each UL-checked amount, unknowns counted high.
+    """Per day, the diary's intake of each UL-checked amount, with an allowance for unknowns.
 
-    A used entry with a food and grams but no value for a nutrient counts the 95th
-    percentile of its USDA food group; the niacin of breakfast cereals, which are nearly
-    all fortified, counts as fortified niacin. Entries known only by the export's own
-    values add what they carry.
+    Known values, food and supplements, plus for each unknown value the mean of its USDA
+    food group (or the diary's own density per kcal for a row without a food): see
+    :mod:`planner.limits`, which explains why the diary's many unknowns are not counted
+    high as the add-on's own few are. Fortified niacin is the niacin of supplements and
+    of fortified foods (:func:`planner.sources.fortified_rows`).
     """
-    used = entries[entries["status"].eq("matched") & entries["date"].notna()]
-    foods = load_foods()
-    groups = foods["food_group"].reindex(used["food_id"]).to_numpy()
-    fill = ul_fill_values().reindex(groups)
-    fill.index = used.index
-    grams = used["grams"].to_numpy()
-    has_food = used["food_id"].ne("").to_numpy() & np.isfinite(grams)
-    estimate = fill.mul(np.where(has_food, grams, 0.0) / 100.0, axis=0)
-    ids = list(registry.ids())
-    values = used[ids].fillna(estimate[ids]).fillna(0.0)
-    cereal = (groups == "Breakfast Cereals") & has_food
-    values[FORTIFIED_NIACIN] = np.where(cereal, values["niacin_mg"], 0.0)
-    return values.groupby(used["date"]).sum()
+    from planner.limits import diary_limit_days
+
+    return diary_limit_days(entries)["intake"]
 
 
 def portion_nutrients(table: pd.DataFrame, for_limits: bool = False) -> pd.DataFrame:

@@ -16,11 +16,13 @@ Choices shared by the charts:
   600%) does not squash the rest; a longer bar stops at the edge with an arrow and its
   label gives the true percent.
 - **ULs only where the tool checks them.** A diamond marks the tolerable upper intake
-  level (UL / target x 100) where a UL applies to food. Folate's UL (and, in a plan,
-  niacin's) covers only a synthetic form (folic acid, fortified niacin) that the bar does
-  not measure: that diamond is hollow and the footer gives the UL and the amount of that
-  form. A UL beyond the axis is written in the right margin (``UL 667% →``). Niacin has
-  no diamond in a diary chart, because diaries cannot tell fortified niacin apart.
+  level (UL / target x 100) where a UL is checked. Folate's UL and niacin's cover only
+  synthetic forms (folic acid, fortified niacin) and magnesium's only supplements, which
+  the bar does not measure: that diamond is hollow and the footer gives the UL and the
+  amount of that form. A UL beyond the axis is written in the right margin
+  (``UL 667% →``). In a diary
+  chart niacin's UL is checked on niacin from supplements and fortified foods, and
+  magnesium's, which covers supplements only, is drawn when supplements give some.
 - **Unknown is not zero.** A total that misses some entries' values is a lower bound: its
   bar is lighter and hatched and its label starts with ``≥``.
 - **Colour-blind safe.** Statuses use the Okabe-Ito palette (vermillion below, bluish
@@ -83,7 +85,18 @@ FOOD_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#CC79A7"
 OTHER_COLOUR, BEFORE_COLOUR, AFTER_COLOUR = "#DDDDDD", "#A6A6A6", "#0072B2"
 UNKNOWN = {"facecolor": "#EEEEEE", "edgecolor": "#999999", "hatch": "xx"}
 # A UL checked on another amount than the bar's: the form it covers.
-LIMIT_FORMS = {"folic_acid_ug": "folic acid", "niacin_fortified_mg": "fortified niacin"}
+LIMIT_FORMS = {
+    "folic_acid_ug": "folic acid",
+    "niacin_fortified_mg": "fortified niacin",
+    "supplements": "supplements",
+    "synthetic_niacin": "niacin from supplements and fortified foods",
+}
+# A diary's UL forms (planner.sources.UL_FORMS) as LIMIT_FORMS keys.
+FORM_KEYS = {
+    "folic_acid": "folic_acid_ug",
+    "supplements": "supplements",
+    "synthetic_niacin": "synthetic_niacin",
+}
 # Text and legend styles used more than once.
 CENTRED = {"ha": "center", "va": "center", "fontsize": SMALL}
 BESIDE = {"textcoords": "offset points", "va": "center", "fontsize": SMALL}
@@ -409,7 +422,10 @@ def _panel() -> list[str]:
 def _report_rows(report: GapReport) -> pd.DataFrame:
     """Panel nutrients, lowest percent first and those without a value last."""
     n = report.nutrients.loc[_panel()]
-    applies = n["ul_applies"].fillna(False).astype(bool)
+    forms = n["ul_form"] if "ul_form" in n else pd.Series("total", index=n.index)
+    # a UL of supplements only says nothing about food: drawn when supplements give some
+    given = n["mean_ul_intake"].fillna(0.0) > 0
+    applies = n["ul_applies"].fillna(False).astype(bool) & (forms.ne("supplements") | given)
     rows = pd.DataFrame(
         {
             "name": n["name"],
@@ -424,7 +440,7 @@ def _report_rows(report: GapReport) -> pd.DataFrame:
         }
     )
     for nid in rows.index[applies.to_numpy()]:
-        form = report.targets.table.loc[nid, "ul_nutrient"]
+        form = FORM_KEYS.get(forms[nid], nid)
         if form != nid:
             rows.loc[nid, "ul_note"] = _form_note(n.loc[nid], form, n.loc[nid, "mean_ul_intake"])
     return rows.sort_values("percent", kind="stable", na_position="last")

@@ -484,6 +484,7 @@ def echo_json(payload) -> None:
 def suggest_cmd(diary, profiles_path, max_foods, kcal_room, as_json, chart_path, force, **options):
     """The fewest of the article's foods, in household portions, that close DIARY's gaps."""
     from planner.render import NOT_MEDICAL_ADVICE
+    from planner.suggest import render_suggestions
 
     if chart_path:
         check_writable(chart_path, force)
@@ -510,7 +511,7 @@ def suggest_cmd(diary, profiles_path, max_foods, kcal_room, as_json, chart_path,
         click.echo(f"planner suggest: {report.describe()}")
         click.echo(f"Restrictions: {restrictions.describe()}")
         click.echo("")
-        click.echo(suggestions_text((ranked, addon), report))
+        click.echo(render_suggestions(ranked, addon, report, findings=True))
         click.echo("")
     from planner.render import wrap
 
@@ -750,6 +751,37 @@ def chart_cmd(diary, kind, out_path, force, **options):
                 "contributors": charts.plot_contributors}[kind]  # fmt: skip
         figure = plot(report)
     write_chart(figure, out_path)
+
+
+@cli.command("report")
+@click.argument("diary", type=click.Path())
+@profile_options
+@profiles_option
+@diary_options
+@restriction_options
+@click.option(
+    "--no-suggest",
+    is_flag=True,
+    help="Leave out the foods that would close the gaps and the suggested day of meals.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The HTML file to write: one page that needs no network and no other file.",
+)
+@force_option
+def report_cmd(diary, profiles_path, no_suggest, out_path, force, **options):
+    """Write DIARY's analysis as one HTML page, with charts, to open in a browser or send."""
+    from planner.report_html import render_report, write_report
+
+    check_writable(out_path, force)
+    restrictions = build_restrictions(**options)
+    reports = run_analysis(diary, profiles_path, options)
+    write_report(render_report(reports, restrictions, suggest=not no_suggest), out_path)
+    click.echo(f"wrote {out_path}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

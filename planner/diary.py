@@ -95,6 +95,7 @@ FORMATS: dict[str, FormatSpec] = {
             "group": "meal",
             "food name": "food_text",
             "amount": "amount_text",
+            "category": "category",
         },
         ("date", "food_text", "amount_text"),
         export="cronometer",
@@ -148,8 +149,8 @@ FORMATS: dict[str, FormatSpec] = {
 }
 
 CANONICAL = [
-    "source_row", "person", "date", "time", "meal", "food_text", "amount_text", "quantity",
-    "unit", "food_id", "status", "reason", "duplicate_of",
+    "source_row", "person", "date", "time", "meal", "category", "food_text", "amount_text",
+    "quantity", "unit", "food_id", "status", "reason", "duplicate_of",
 ]  # fmt: skip
 
 
@@ -361,7 +362,8 @@ def read_diary(
     -------
     pandas.DataFrame
         Columns ``source_row`` (line number in the file; the header is line 1),
-        ``person``, ``date``, ``time``, ``meal``, ``food_text``, ``amount_text``,
+        ``person``, ``date``, ``time``, ``meal``, ``category`` (Cronometer's food
+        category, else ``""``), ``food_text``, ``amount_text``,
         ``quantity`` and ``unit`` (the amount parsed; NaN and ``""`` where it cannot be
         read), ``food_id``, ``status`` (``""`` or ``"rejected"``), ``reason``, and one column per
         nutrient the export carries (canonical ids, canonical units, per row). ``attrs``
@@ -606,6 +608,7 @@ def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, de
         times = dates.str.extract(r"[ T](\d{1,2}:\d{2})", expand=False).fillna("")
     out["time"] = times.map({t: parse_time(t) for t in pd.unique(times)})
     out["meal"] = col("meal")
+    out["category"] = col("category")  # Cronometer's food category ("Supplements")
     food = col("food_text")
     out["food_text"] = food.str.slice(0, MAX_TEXT)
     # one amount column ("1 cup"), or a number and a unit in two columns

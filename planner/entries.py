@@ -21,8 +21,14 @@ So every input row is counted once: ``rows = used + flagged + rejected``.
 
 Nutrients per row are in canonical units for the amount eaten. When the export carries
 its own values they are used for that row, and the food table fills only what the export
-leaves blank (``source = "export+food_table"``); ``recompute=True`` ignores the export's
-values. A value neither source knows stays NaN.
+leaves blank (``source = "export+food_table"``; the ``filled`` column lists the nutrients
+filled, as ``;``-separated ids); ``recompute=True`` ignores the export's values for foods.
+A value neither source knows stays NaN.
+
+Supplements (:mod:`planner.sources`) are never matched to a food: ``supplement`` is True,
+their values are the export's own (kept with ``recompute``, since the food table holds no
+supplements), and a blank cell of a supplement row with values means it declares none of
+that nutrient (0). A supplement with no values is flagged ``unmatched``.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
+from planner import sources
 from planner.amounts import portion_records, read_amount, to_grams
 from planner.foods import load_foods, load_portions
 from planner.matching import CONFIDENT, FoodMatcher, Match
@@ -50,7 +57,7 @@ OUTCOME = {
 ENTRY_COLUMNS = [
     "source_row", "person", "date", "time", "meal", "food_text", "amount_text", "food_id",
     "description", "quantity", "unit", "grams", "status", "confidence", "method", "source",
-    "reason", "duplicate_of",
+    "reason", "duplicate_of", "supplement", "filled",
 ]  # fmt: skip
 
 
@@ -147,8 +154,10 @@ def resolve_entries(
     -------
     pandas.DataFrame
         One row per diary row, in file order: :data:`ENTRY_COLUMNS` and one column per
-        registry nutrient (for the amount eaten; NaN where unknown). ``attrs`` keeps the
-        diary's attributes and adds ``recompute``.
+        registry nutrient (for the amount eaten; NaN where unknown). ``supplement`` marks
+        supplement rows; ``filled`` lists, per row, the nutrients whose blank export cell
+        was filled from the food table. ``attrs`` keeps the diary's attributes and adds
+        ``recompute``.
     """
     matcher = matcher or default_matcher()
     foods = matcher.foods
@@ -160,6 +169,8 @@ def resolve_entries(
     out["quantity"] = math.nan
     out["grams"] = math.nan
     out["confidence"] = math.nan
+    out["supplement"] = False
+    out["filled"] = ""
     export = diary[carried].to_numpy(dtype=float) if carried else np.empty((len(diary), 0))
     if level != "entry":
         values = _totals(out, export, carried)
@@ -191,9 +202,14 @@ def _resolve_foods(out, foods, matcher, export, carried, recompute) -> np.ndarra
     live = out["status"].ne("rejected")
     given = out["food_id"].ne("") & live
     unknown_id = given & ~out["food_id"].isin(foods.index)
-    texts = out.loc[live & ~given, "food_text"]
+    # a food id the diary gives makes the row a food; otherwise supplements are not matched
+    supplement = sources.supplement_rows(out) & live.to_numpy() & ~given.to_numpy()
+    texts = out.loc[live & ~given & ~supplement, "food_text"]
     matches = matcher.match(pd.unique(texts)) if len(texts) else {}
     _apply_matches(out, texts, matches, given & ~unknown_id)
+    out["match_note"] = np.where(
+        supplement, sources.supplement_note(out, supplement), out["match_note"]
+    )
     if unknown_id.any():
         out.loc[unknown_id, "reason"] = (
             "no food with id " + out.loc[unknown_id, "food_id"] + " in the food table"
@@ -211,15 +227,22 @@ def _resolve_foods(out, foods, matcher, export, carried, recompute) -> np.ndarra
     table[~table_ok] = np.nan
 
     values = np.full((len(out), len(ids)), np.nan)
-    if carried and not recompute:
+    if carried:
         index = [ids.index(n) for n in carried]
-        values[:, index] = export
+        # recompute ignores the export's values for foods; a supplement has no others
+        keep = supplement if recompute else np.ones(len(out), dtype=bool)
+        values[np.ix_(keep, index)] = export[keep]
+        sources.read_supplement_values(values, supplement, carried)
     has_export = np.isfinite(values).any(axis=1)
     filled = np.isnan(values) & np.isfinite(table)
     values = np.where(np.isnan(values), table, values)
 
+    out["supplement"] = supplement
     _set_status(out, live.to_numpy(), has_export, table_ok, filled.any(axis=1))
-    values[out["status"].ne("matched").to_numpy()] = np.nan
+    used = out["status"].eq("matched").to_numpy()
+    values[~used] = np.nan
+    if carried and not recompute:
+        out["filled"] = sources.filled_column(filled & (has_export & used)[:, None], ids, carried)
     return values
 
 
@@ -336,6 +359,7 @@ def _set_status(out, live, has_export, table_ok, filled) -> None:
                 over | (status == "matched"), grams, np.where(np.isfinite(grams), 0.0, np.nan)
             ),
             "food": food,
+            "supplement": out["supplement"].to_numpy(dtype=bool),
         }
     )[live]
     keys = pd.util.hash_pandas_object(parts, index=False).to_numpy()
@@ -352,9 +376,18 @@ def _set_status(out, live, has_export, table_ok, filled) -> None:
     del out["match_note"], out["amount_note"]
 
 
-def _reason(status, source, prior, match_note, amount_note, grams, has_food) -> str:
+def _reason(status, source, prior, match_note, amount_note, grams, has_food, supplement) -> str:
     parts = [prior] if prior else []
-    if status == "rejected":
+    if supplement and status in ("matched", "unmatched"):
+        parts.append(match_note)
+        parts.append(
+            "the export's own values are used, and a blank cell means it declares none of "
+            "that nutrient"
+            if status == "matched"
+            else "no nutrient values for it in the diary, so what it holds is unknown and not "
+            "counted"
+        )
+    elif status == "rejected":
         parts.append(amount_note)
     elif status == "low_confidence" and np.isfinite(grams) and grams > MAX_GRAMS:
         parts.append(f"{grams / 1000:,.1f} kg in one entry is more than 5 kg; check the amount")

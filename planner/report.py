@@ -13,7 +13,15 @@ import pandas as pd
 
 from planner import __version__
 from planner.analysis import GapReport
+from planner.limits import limit_findings
 from planner.render import NOT_MEDICAL_ADVICE, clip, fmt_number, rows_table, table, wrap
+from planner.sources import (
+    UL_FORM_WORDS,
+    fill_lines,
+    fills_json,
+    supplement_lines,
+    supplements_json,
+)
 
 SCHEMA_VERSION = 1
 
@@ -112,6 +120,10 @@ def report_json(report: GapReport, suggestions: dict | None = None) -> dict:
             "energy_completeness": _round(r["energy_completeness"], 3),
             "lower_bound": bool(r["lower_bound"]),
             "in_export": bool(r["in_export"]),
+            "mean_intake_food": _round(r["mean_intake_food"]),
+            "mean_intake_supplements": _round(r["mean_intake_supplements"]),
+            "ul_checked_on": r["ul_form"] if r["ul_applies"] else None,
+            "mean_ul_intake": _round(r["mean_ul_intake"]),
         }
         for nid, r in n.iterrows()
     ]
@@ -167,6 +179,9 @@ def report_json(report: GapReport, suggestions: dict | None = None) -> dict:
         "days": days,
         "gaps": gaps,
         "top_foods": top,
+        "limits": [{k: v for k, v in f.items()} for f in limit_findings(report)],
+        "supplements": supplements_json(report),
+        "fills": fills_json(report),
         "rows": rows_json(report.entries),
         "notes": list(report.notes),
         "advice": [{"topic": t, "text": s} for t, s in ADVICE],
@@ -194,6 +209,9 @@ def _days_json(days: pd.DataFrame) -> list[dict]:
         "status": days["status"].tolist(),
         "completeness": _json_column(days["completeness"], 3),
         "lower_bound": days["lower_bound"].astype(bool).tolist(),
+        "intake_food": _json_column(days["intake_food"], 4),
+        "intake_supplements": _json_column(days["intake_supplements"], 4),
+        "ul_intake": _json_column(days["ul_intake"], 4),
     }
     dates = [d.date().isoformat() for d in pd.to_datetime(days["date"])]
     nutrients = days["nutrient"].tolist()
@@ -243,15 +261,32 @@ def render_report(report: GapReport, suggestions_text: str | None = None) -> str
     """The analysis as the terminal report."""
     out = [f"planner analysis: {report.describe()}", _accounting_line(report), ""]
     out += _summary_table(report)
+    out += _limits_section(report)
+    out += _section(supplement_lines(report))
     out += ["", *_gaps_section(report)]
     out += _top_foods_section(report)
     out += _review_section(report)
+    out += _section(fill_lines(report))
     if suggestions_text:
         out += ["", suggestions_text]
     out += ["", *_notes_section(report)]
     out += ["", *_advice_section()]
     out += ["", wrap(NOT_MEDICAL_ADVICE)]
     return "\n".join(out)
+
+
+def _section(lines: list[str]) -> list[str]:
+    return ["", *lines] if lines else []
+
+
+def _limits_section(report: GapReport) -> list[str]:
+    """The upper limits the diary passes, on its known values: reported before the gaps."""
+    found = limit_findings(report)
+    if not found:
+        return []
+    lines = ["", "Above an upper limit"]
+    lines += [wrap(f["text"], indent="- ", hang="  ") for f in found]
+    return lines
 
 
 def _accounting_line(report: GapReport) -> str:
@@ -273,7 +308,8 @@ def _percent(value) -> str:
 
 def _summary_table(report: GapReport) -> list[str]:
     rows = []
-    any_lower = any_supp = False
+    any_lower = False
+    forms: list[str] = []
     for nid, r in report.nutrients.iterrows():
         lower = bool(r["lower_bound"]) and r["status"] != "not_in_export"
         any_lower |= lower
@@ -281,9 +317,9 @@ def _summary_table(report: GapReport) -> list[str]:
         if lower and mean != "—":
             mean = "≥" + mean
         ul = fmt_number(r["ul"])
-        if r["ul_covers"] == "supplements_only":
+        if r["ul_form"] != "total" and ul != "—":
             ul += "*"
-            any_supp = True
+            forms.append(_form_note(r))
         elif nid == "sodium_mg" and ul != "—":
             ul += "†"
         days_short = f"{int(r['days_below'])}/{int(r['days'])}" if r["days"] else "—"
@@ -316,14 +352,30 @@ def _summary_table(report: GapReport) -> list[str]:
                 "the share of entries with a value), so the true intake may be higher."
             )
         )
-    if any_supp:
-        lines.append("*: this UL covers supplements and medicines only, not food.")
+    if forms:
+        lines.append(
+            wrap(
+                "*: this UL covers one source or form only and is checked on it: "
+                + "; ".join(forms)
+                + "."
+            )
+        )
     if "sodium_mg" in report.nutrients.index:
         lines.append(
             "†: sodium has no UL; the ceiling shown is the chronic-disease risk reduction "
             "intake (CDRR)."
         )
     return lines
+
+
+def _form_note(r: pd.Series) -> str:
+    """'Magnesium: supplements only, 400 mg a day here'."""
+    words = UL_FORM_WORDS[r["ul_form"]]
+    if not r["ul_applies"]:
+        return f"{r['name']}: {words}, which this export cannot tell apart, so not checked"
+    unit = "µg" if r["ul_form"] == "folic_acid" else r["unit"]
+    amount = fmt_number(r["mean_ul_intake"])
+    return f"{r['name']}: {words}, {amount} {unit} a day here"
 
 
 def _gaps_section(report: GapReport) -> list[str]:

@@ -30,12 +30,11 @@ from planner.candidates import (
     POTASSIUM_DENSE_MG,
     Restrictions,
     candidate_foods,
-    diary_limit_intakes,
-    food_ul_limits,
     limit_nutrients,
     serving_table,
 )
 from planner.foods import FAMILY_NAMES, portion_label
+from planner.limits import floor_sentence, limit_rooms, room_sentence
 from planner.optimize import optimize_diet
 
 STEPS_PER_PORTION = 2  # half-portion steps
@@ -64,6 +63,11 @@ class AddonResult:
     status : str
         The solver's status.
     notes : list of str
+    limits : pandas.DataFrame
+        Per UL the add-on respects (:func:`planner.limits.limit_rooms`): the diary's days
+        against it, the ``room`` the add-on had, ``floor`` (the diary itself reaches the
+        limit, so the add-on adds at most a small stated amount) and ``added`` (what the
+        add-on adds of it, unknown values counted high).
     """
 
     foods: pd.DataFrame
@@ -71,6 +75,7 @@ class AddonResult:
     kcal_room: float
     status: str
     notes: list[str] = field(default_factory=list)
+    limits: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def no_gaps(self) -> bool:
@@ -159,18 +164,15 @@ def default_kcal_room(report: GapReport) -> float:
 def ul_room(report: GapReport) -> dict[str, float]:
     """Per UL that applies to food: how much the add-on may add on every day.
 
-    The room is the UL minus the highest daily intake in the diary, never below zero, so
-    the add-on cannot push any day past the limit. The diary's unknown values count high
-    (:func:`planner.candidates.diary_limit_intakes`). Sodium has no UL (its CDRR is a
-    chronic-disease threshold, not a toxicity limit), so it is reported, not limited here.
+    The room is the UL minus the diary's highest day, judged on known values plus an
+    allowance for the unknown ones (:mod:`planner.limits`), so the add-on pushes no day
+    past the limit; but at least 5% of the UL, so that a limit the diary itself reaches
+    (a finding the output reports first) does not bar every food with a trace of it.
+    Sodium has no UL (its CDRR is a chronic-disease threshold, not a toxicity limit), so
+    it is reported, not limited here.
     """
-    limits = food_ul_limits(report.targets.table)
-    daily = diary_limit_intakes(report.entries)
-    rooms = {}
-    for key, ul in limits.items():
-        worst = float(daily[key].max()) if key in daily and len(daily) else 0.0
-        rooms[key] = max(0.0, ul - worst)
-    return rooms
+    rooms = limit_rooms(report)
+    return {key: float(row["room"]) for key, row in rooms.iterrows()}
 
 
 def suggest_addon(
@@ -210,13 +212,17 @@ def suggest_addon(
             notes,
         )
     candidates = candidate_foods(restrictions)
-    solution = _solve(candidates, goals, report, room, max_foods)
+    rooms = limit_rooms(report)
+    solution = _solve(candidates, goals, rooms, room, max_foods)
     chosen = solution.used() if solution.ok else pd.Series(dtype=float)
     foods = _addon_table(candidates, chosen)
     closes = _closes(goals, foods)
     if explain and not closes["closed"].all():
-        closes["reason"] = _reasons(closes, report, restrictions, room, max_foods, foods)
-    return AddonResult(foods, closes, room, solution.status, notes)
+        closes["reason"] = _reasons(closes, rooms, report, restrictions, room, max_foods)
+    portions = chosen / STEPS_PER_PORTION
+    counted = limit_nutrients(candidates.loc[portions.index]).mul(portions, axis=0).sum()
+    rooms["added"] = [float(counted.get(key, 0.0)) for key in rooms.index]
+    return AddonResult(foods, closes, room, solution.status, notes, rooms)
 
 
 def _step_table(candidates: pd.DataFrame) -> pd.DataFrame:
@@ -225,13 +231,17 @@ def _step_table(candidates: pd.DataFrame) -> pd.DataFrame:
     return candidates[ids] / STEPS_PER_PORTION
 
 
-def _solve(candidates, goals, report, room, max_foods, with_limits=True, lexicographic=True):
+def _solve(candidates, goals, rooms, room, max_foods, lifted=(), lexicographic=True):
+    """The add-on MILP; ``rooms`` from :func:`planner.limits.limit_rooms`, with the ULs
+    named in ``lifted`` (or all, for ``"all"``) left out."""
     steps = _step_table(candidates)
     limits = limit_nutrients(candidates) / STEPS_PER_PORTION
     upper_cols = {}
     table = steps.copy()
-    rooms = ul_room(report) if with_limits else {}
-    for nid, value in rooms.items():
+    kept = {} if lifted == "all" else {k: float(r["room"]) for k, r in rooms.iterrows()}
+    for nid, value in kept.items():
+        if nid in lifted:
+            continue
         column = f"ul::{nid}"
         table[column] = limits[nid]
         upper_cols[column] = value
@@ -333,34 +343,50 @@ def _notes(report: GapReport, restrictions: Restrictions) -> list[str]:
     return notes
 
 
-def _reasons(closes, report, restrictions, room, max_foods, foods) -> pd.Series:
-    """For each gap left open, which single limit, lifted, would let food close it."""
+def _reasons(closes, rooms, report, restrictions, room, max_foods) -> pd.Series:
+    """For each gap left open, which single limit, lifted, would let food close it; for
+    the ULs, which of them and the diary days that fill it."""
     open_ = closes.index[~closes["closed"]]
     goals = gap_targets(report, restrictions.kidney_disease)
     trials = []
     free = Restrictions(kidney_disease=restrictions.kidney_disease)
     if free != replace(restrictions, on_diuretics=False, include=()):
-        trials.append(("restrictions", candidate_foods(free), room, max_foods, True))
+        trials.append(("restrictions", candidate_foods(free), room, max_foods, ()))
     candidates = candidate_foods(restrictions)
-    trials.append(("energy", candidates, max(room * 4, 3000.0), max_foods, True))
-    trials.append(("foods", candidates, room, max(max_foods, 8), True))
-    trials.append(("ul", candidates, room, max_foods, False))
+    trials.append(("energy", candidates, max(room * 4, 3000.0), max_foods, ()))
+    trials.append(("foods", candidates, room, max(max_foods, 8), ()))
+    trials.append(("ul", candidates, room, max_foods, "all"))
     closable = {}
-    for name, table, kcal, count, limits in trials:
-        sol = _solve(table, goals, report, kcal, count, with_limits=limits, lexicographic=False)
+    for name, table, kcal, count, lifted in trials:
+        sol = _solve(table, goals, rooms, kcal, count, lifted=lifted, lexicographic=False)
         if sol.ok:
             after = _closes(goals, _addon_table(table, sol.used()))
             closable[name] = (set(after.index[after["closed"]]), table, sol)
+    blocking: dict[str, list[str]] = {}
+    if "ul" in closable and set(open_) & closable["ul"][0]:
+        for key in rooms.index:  # which single UL, lifted, lets food close the gap
+            sol = _solve(candidates, goals, rooms, room, max_foods, (key,), lexicographic=False)
+            if sol.ok:
+                after = _closes(goals, _addon_table(candidates, sol.used()))
+                for nid in after.index[after["closed"]]:
+                    blocking.setdefault(nid, []).append(room_sentence(rooms.loc[key], True))
+        # no single UL is in the way but several together: those the diary itself reaches
+        reached = rooms[rooms["floor"]] if rooms["floor"].any() else rooms
+        for nid in set(open_) & closable["ul"][0]:
+            if nid not in blocking:
+                blocking[nid] = [room_sentence(r, True) for _, r in reached.iterrows()]
     reasons = {}
     for nid in closes.index:
         if nid not in open_:
             reasons[nid] = ""
             continue
-        reasons[nid] = _reason_for(nid, closes.loc[nid], closable, restrictions, room, max_foods)
+        reasons[nid] = _reason_for(
+            nid, closes.loc[nid], closable, restrictions, room, max_foods, blocking.get(nid)
+        )
     return pd.Series(reasons)
 
 
-def _reason_for(nid, row, closable, restrictions, room, max_foods) -> str:
+def _reason_for(nid, row, closable, restrictions, room, max_foods, blocking=None) -> str:
     parts = []
     if "restrictions" in closable and nid in closable["restrictions"][0]:
         _, table, sol = closable["restrictions"]
@@ -379,7 +405,11 @@ def _reason_for(nid, row, closable, restrictions, room, max_foods) -> str:
     if "foods" in closable and nid in closable["foods"][0]:
         parts.append(f"closing it would take more than {max_foods} foods")
     if "ul" in closable and nid in closable["ul"][0]:
-        parts.append("more of the foods that supply it would push another nutrient past its UL")
+        text = "more of the foods that supply it would push another nutrient past its UL"
+        if blocking:  # the limit and the diary's days that fill it
+            text += " (the diary's highest day, unknown values at their food group's average: "
+            text += "; ".join(blocking) + ")"
+        parts.append(text)
     if not parts:
         parts.append(
             "the allowed foods cannot supply it within two portions each"
@@ -451,6 +481,7 @@ def suggestions_json(ranked: pd.DataFrame, addon: AddonResult) -> dict:
                 float(addon.foods["energy_kcal"].sum()) if len(addon.foods) else 0.0
             ),
             "foods": foods,
+            "limits": _limits_json(addon.limits),
             "closes": {k: v for k, v in closes.items() if v["closed"]},
             "remaining": {k: v for k, v in closes.items() if not v["closed"]},
             "notes": addon.notes,
@@ -458,11 +489,54 @@ def suggestions_json(ranked: pd.DataFrame, addon: AddonResult) -> dict:
     }
 
 
-def render_suggestions(ranked: pd.DataFrame, addon: AddonResult, report: GapReport) -> str:
-    """The suggestions as text for the terminal."""
+def _limits_json(rooms: pd.DataFrame) -> list[dict]:
+    """The add-on's room under each UL, and why (see :func:`planner.limits.limit_rooms`)."""
+    from planner.report import _round
+
+    out = []
+    for key, r in rooms.iterrows():
+        out.append(
+            {
+                "key": key,
+                "nutrient": r["nutrient"],
+                "unit": r["unit"],
+                "ul": _round(r["ul"]),
+                "diary_mean": _round(r["mean"]),
+                "diary_highest": _round(r["worst"]),
+                "diary_highest_date": None
+                if r["worst_date"] is None
+                else pd.Timestamp(r["worst_date"]).date().isoformat(),
+                "highest_day_allowance": _round(r["worst_allowance"]),
+                "days_over": int(r["days_over"]),
+                "room": _round(r["room"]),
+                "floor": bool(r["floor"]),
+                "added": _round(r.get("added")),
+            }
+        )
+    return out
+
+
+def render_suggestions(
+    ranked: pd.DataFrame, addon: AddonResult, report: GapReport, findings: bool = False
+) -> str:
+    """The suggestions as text for the terminal; with ``findings``, first the ULs the
+    diary passes (``planner analyze`` prints those in its own report)."""
+    from planner.limits import limit_findings
     from planner.render import clip, fmt_number, table, wrap
 
-    lines = ["Foods that would close the gaps"]
+    lines = []
+    found = limit_findings(report) if findings else []
+    if found:
+        lines += ["Above an upper limit"]
+        lines += [wrap(f["text"], indent="- ", hang="  ") for f in found]
+        lines.append("")
+    floors = addon.limits[addon.limits["floor"]] if len(addon.limits) else addon.limits
+    if len(floors):
+        lines += ["Upper limits your diary already reaches"]
+        lines += [wrap(floor_sentence(r, r.get("added")), indent="- ", hang="  ")
+                  for _, r in floors.iterrows()]  # fmt: skip
+        lines.append("")
+    lines.append("Foods that would close the gaps")
     if addon.no_gaps:
         lines.append("No gaps to close: no foods to add.")
         lines += ["", *[wrap(f"Note: {n}") for n in addon.notes]]

@@ -86,17 +86,21 @@ def test_statuses_and_days_short(report):
     assert "sodium_mg" not in set(report.gaps["nutrient"])  # a ceiling, not a gap
 
 
-def test_above_ul_applies_only_where_the_ul_covers_food(tmp_path):
+def test_above_ul_is_checked_on_what_the_ul_covers(tmp_path):
     path = tmp_path / "d.csv"
-    # 1.5 kg of fortified cereal: calcium far over its UL; magnesium over its
-    # supplement-only UL, which does not apply to food
+    # 1.5 kg of fortified cereal: calcium far over its UL; magnesium over 350 mg, but all
+    # of it from food, and the magnesium UL covers supplements only
     path.write_text("date,food,amount,unit,food_id\n2024-01-01,total,1500,g,08077\n")
     report = score_diary(read_entries(path), Profile(45, "female"))
     n = report.nutrients
     assert n.loc["calcium_mg", "status"] == "above_ul"
     assert n.loc["magnesium_mg", "mean_intake"] > 350
     assert n.loc["magnesium_mg", "status"] == "met"
-    assert not n.loc["magnesium_mg", "ul_applies"]
+    assert n.loc["magnesium_mg", "ul_form"] == "supplements"
+    assert n.loc["magnesium_mg", "mean_ul_intake"] == 0.0
+    assert n.loc["magnesium_mg", "mean_intake_supplements"] == 0.0
+    # a fortified cereal's niacin counts against the niacin UL
+    assert n.loc["niacin_mg", "mean_ul_intake"] == pytest.approx(n.loc["niacin_mg", "mean_intake"])
 
 
 def test_folate_ul_is_checked_on_folic_acid(tmp_path):

@@ -149,13 +149,16 @@ def test_coverage_has_the_100_percent_line(coverage):
     assert list(line.get_xdata()) == [100, 100]
 
 
-def test_ul_markers_sit_only_on_rows_where_a_ul_applies_to_food(coverage, week):
+def test_ul_markers_sit_only_on_rows_where_a_ul_is_checked(coverage, week):
     markers = with_gid(coverage, "ul-marker")
     rows = sorted(row_of(m, coverage) for m in markers)
     applies = week.nutrients.loc[PANEL]
-    assert rows == sorted(applies.index[applies["ul_applies"]])
-    assert rows == ["calcium_mg", "folate_dfe_ug", "vitamin_b6_mg", "vitamin_d_ug"]
-    assert "niacin_mg" not in rows  # its UL covers fortified niacin, not in a diary
+    # magnesium's UL covers supplements only, and this diary has none: no diamond
+    assert rows == sorted(set(applies.index[applies["ul_applies"]]) - {"magnesium_mg"})
+    assert rows == ["calcium_mg", "folate_dfe_ug", "niacin_mg", "vitamin_b6_mg", "vitamin_d_ug"]
+    # niacin's UL is checked on niacin from supplements and fortified foods: hollow
+    diamonds = {row_of(m, coverage): m for m in markers}
+    assert diamonds["niacin_mg"].get_markerfacecolor() == "white"
 
 
 def test_ul_markers_sit_at_ul_over_target(coverage, week):

@@ -27,6 +27,8 @@ assert len(foods) == 8789 + 5431
 assert foods.loc["09040", "potassium_mg"] == 358.0
 assert foods.loc["63107010", "potassium_mg"] == 326.0
 assert len(load_fped()) == 5028
+from planner.report_html import _template
+assert _template().filename.startswith(sys.prefix), _template().filename  # the HTML report's
 print("ok", planner.__file__)
 """
 
@@ -61,6 +63,7 @@ def test_wheel_carries_the_built_table_and_not_the_raw_release(wheel):
         assert f"planner/data/{data}" in names
     assert not [n for n in names if n.upper().endswith(("NUT_DATA.TXT", "FOOD_DES.TXT", ".XLSX"))]
     assert "planner/usda/fndds.py" in names
+    assert "planner/templates/report.html.j2" in names
 
 
 @pytest.mark.slow

@@ -371,6 +371,30 @@ def walkthrough() -> NotebookNode:
                 menu to follow to the gram. Swap foods to taste; `plan_days` also takes dietary
                 restrictions and plans several days at once (see the README).
 
+                ## 8. All of it in one page
+
+                `render_report` puts the analysis, the charts, the add-on and a planned day in
+                one HTML page, the one `planner report` writes: a single file with no link out
+                of it, to open in a browser, print or send. Passing the add-on and the plan made
+                above saves making them again.
+                """
+            ),
+            code(
+                """
+                import tempfile
+
+                from planner.report_html import render_report, write_report
+                from planner.suggest import rank_foods
+
+                html = render_report(
+                    report, suggestions={"": (rank_foods(report), addon)}, plans={"": plan}
+                )
+                page = write_report(html, Path(tempfile.mkdtemp()) / "report.html")
+                print(f"{page.name}: {len(html) / 1e3:,.0f} kB")
+                """
+            ),
+            md(
+                """
                 ## Before changing anything
 
                 planner offers food guidance based on published reference values. It is not

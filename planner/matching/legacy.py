@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from planner import sources
 from planner.errors import UnknownFood
 
 
@@ -150,11 +151,9 @@ PSEUDO_FOODS = frozenset(
     calorie kcal protein carb carbohydrate fat fiber quick add quickadd sugar energy
 """)
 )
-SUPPLEMENT_WORDS = re.compile(
-    r"\b(supplement|capsule|capsules|tablet|tablets|softgel|softgels|multivitamin|"
-    r"multi vitamin|\d+\s*iu|citrate|glycinate|gummies|gummy vitamin|pill|pills|"
-    r"medication|medicine|ibuprofen|aspirin)\b"
-)
+# Supplements and medicines are told apart in planner.sources (one rule for the matcher
+# and for the diary's Supplements group).
+SUPPLEMENT_WORDS = sources.SUPPLEMENT_WORDS
 
 CHUNK = 2048  # query words per rapidfuzz.cdist call
 TOP_K = 25
@@ -406,7 +405,7 @@ class FoodMatcher:
             return Match("", 0.0, "none", "the food text has no letters")
         if key in PSEUDO_FOODS:
             return Match("", 0.0, "none", "a quick-add of a nutrient, not a food")
-        if SUPPLEMENT_WORDS.search(key):
+        if sources.looks_like_supplement(key):
             return Match("", 0.0, "none", "looks like a supplement or medicine, not a food")
         return self._alias_suffix(text, key)
 
