@@ -46,7 +46,8 @@ def score(table: Path = TABLE) -> pd.DataFrame:
     lines["method"] = [matches[t].method for t in lines["text"]]
     lines["status"] = [status_for(matches[t]) for t in lines["text"]]
     lines["right"] = [
-        (f in a) if a else (f == "") for f, a in zip(lines["food_id"], lines["accepted"], strict=True)
+        (f in a) if a else (f == "")
+        for f, a in zip(lines["food_id"], lines["accepted"], strict=True)
     ]
     lines["matched"] = lines["status"] == "matched"
     return lines

@@ -22,6 +22,7 @@ PAIR_FEATURES = (
     "food_covered",  # share of the description's words the line holds
     "head_covered",  # share of the description's head (what the food is) the line names
     "head_missed",  # the line names none of the head
+    "kind_named",  # the line's own head word (what kind of food it is) is the food's head
     "unexplained",  # weight of the description's words the line does not hold (scaled)
     "phrases_covered",  # share of the line's word pairs ("greek yogurt") the food's texts hold
     "exact_alias",  # the line is one of the food's aliases, word for word
@@ -36,6 +37,7 @@ PAIR_FEATURES = (
     "baby_or_regional",  # baby foods, American Indian/Alaska Native foods
     "cooking_conflict",  # the line says cooked and the food is raw, or the other way
     "raw_unasked",  # a raw meat, fish, grain or legume the line did not call raw
+    "cooked_unasked",  # a cooked food (baked, fried...) when the line says nothing of cooking
     "forms_unasked",  # form words (oil, powder, canned, juice...) the line does not ask for
     "additions_unasked",  # what the food says is added ("fat added") that the line does not say
     "qualifier_conflict",  # the food has what the line says is left out, or the other way
@@ -64,12 +66,13 @@ class Pairs:
     read_as: dict
 
 
-def pair_features(index: FoodIndex, texts: list[str]) -> Pairs:
+def pair_features(index: FoodIndex, texts: list[str], allowed: np.ndarray | None = None) -> Pairs:
     """The (line, food) pairs worth scoring, with their :data:`PAIR_FEATURES`.
 
     A food is a candidate for a line when one of its texts shares a telling (not neutral)
     word with it; of those, the :data:`CANDIDATES` whose closest text is closest to the
-    line are kept and described in full.
+    line are kept and described in full. ``allowed`` (a boolean per food) limits the
+    candidates to some foods (one source, for instance).
     """
     Q, unknown_mass, read_as = index.query_matrix(texts)
     n = len(texts)
@@ -94,8 +97,14 @@ def pair_features(index: FoodIndex, texts: list[str]) -> Pairs:
     if len(filled):
         closest[filled] = np.maximum.reduceat(jaccard, inter.indptr[filled])
     near = jaccard >= TEXT_PRUNE * closest[row]
+    if allowed is not None:
+        near &= allowed[index.text_food[col]]
     row, col, shared, text_mass, jaccard = (
-        row[near], col[near], shared[near], text_mass[near], jaccard[near]
+        row[near],
+        col[near],
+        shared[near],
+        text_mass[near],
+        jaccard[near],
     )
     kind = index.text_kind[col]
     exact = np.isclose(shared, telling_mass[row]) & np.isclose(shared, text_mass)
@@ -136,6 +145,7 @@ def pair_features(index: FoodIndex, texts: list[str]) -> Pairs:
     head_mass = index.head_mass[food]
     head_covered = np.where(head_mass > 0, head_hit / np.maximum(head_mass, 1e-12), 0.0)
     unexplained = np.log1p(np.maximum(desc_mass - desc_hit, 0.0))
+    kind_named = _dot(index.head_matrix(texts)[line], index.heads[food]) > 0
     P, n_phrases = index.phrase_matrix(texts)
     phrase_hit = _dot(P[line], index.food_phrases[food])
     phrases_covered = np.where(n_phrases[line] > 0, phrase_hit / np.maximum(n_phrases[line], 1), 0)
@@ -152,6 +162,8 @@ def pair_features(index: FoodIndex, texts: list[str]) -> Pairs:
         raw_only[line] & index.says_cooked[food] & ~index.says_raw[food]
     )
     raw_unasked = index.raw_rarely_eaten[food] & index.says_raw[food] & ~line_raw[line]
+    silent = ~line_cooked & ~line_raw
+    cooked_unasked = silent[line] & index.says_cooked[food]
     line_with, line_without = index.qualifier_matrices(texts)
     additions_unasked = index.with_count[food] - _dot(Pl, index.with_words[food])
     conflict_words = _dot(line_without[line], index.with_words[food]) + _dot(
@@ -165,6 +177,7 @@ def pair_features(index: FoodIndex, texts: list[str]) -> Pairs:
             food_covered,
             head_covered,
             (head_covered == 0) & (head_mass > 0),
+            kind_named,
             unexplained,
             phrases_covered,
             exact_alias,
@@ -179,6 +192,7 @@ def pair_features(index: FoodIndex, texts: list[str]) -> Pairs:
             np.isin(index.rare[food], ["baby", "regional"]),
             conflict,
             raw_unasked,
+            cooked_unasked,
             np.minimum(forms_unasked, 3.0),
             np.minimum(np.maximum(additions_unasked, 0.0), 3.0),
             conflict_words > 0,
@@ -190,8 +204,10 @@ def pair_features(index: FoodIndex, texts: list[str]) -> Pairs:
     query = np.column_stack(
         [
             np.where(total > 0, unknown_mass / np.maximum(total, 1e-12), 1.0),
-            [sum(w in read_as and w not in index.vocabulary for w, _ in query_words(t))
-             for t in texts],  # fmt: skip
+            [
+                sum(w in read_as and w not in index.vocabulary for w, _ in query_words(t))
+                for t in texts
+            ],
         ]
     )
     return Pairs(line=line, food=food, X=X, starts=starts, query=query, read_as=read_as)

@@ -13,6 +13,7 @@ not know says nothing about which food it is).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -28,6 +29,7 @@ from planner.matching.text import (
     normalise,
     phrases,
     qualifiers,
+    query_heads,
     query_words,
 )
 
@@ -87,6 +89,19 @@ def _brand_words(description: str, manufacturer: str) -> frozenset[str]:
     capitals ("CHEERIOS", "DENNY'S") and the manufacturer's."""
     capitals = " ".join(re.findall(r"\b[A-Z][A-Z'&.]{2,}\b", str(description)))
     return frozenset(normalise(f"{capitals} {manufacturer}").split()) - NEUTRAL
+
+
+def _joined(
+    words: tuple[tuple[str, float], ...], vocabulary, phrases
+) -> tuple[tuple[str, float], ...]:
+    """The words, and next-door pairs that USDA writes as one word ("black eyed" is
+    "blackeyed"), unless USDA also writes them apart ("hot dog")."""
+    pairs = [
+        (a + b, min(wa, wb))
+        for (a, wa), (b, wb) in itertools.pairwise(words)
+        if a + b in vocabulary and a + b not in dict(words) and f"{a} {b}" not in phrases
+    ]
+    return words + tuple(pairs) if pairs else words
 
 
 class FoodIndex:
@@ -173,6 +188,7 @@ class FoodIndex:
         heads = self._word_matrix([head_words(d) for d in foods["description"]])
         self.head_mass = np.asarray(heads @ self.weight).ravel()
         self.head_weighted = heads.multiply(self.weight).tocsr()
+        self.heads = heads
         self.form_words = self._word_matrix(
             [frozenset(d.split()) & FORM_WORDS for d in descriptions]
         )
@@ -244,7 +260,7 @@ class FoodIndex:
             misspelt or run-together word to the known words it was read as, each with
             the share of the word's weight it carries.
         """
-        parsed = [query_words(t) for t in texts]
+        parsed = [_joined(query_words(t), self.vocabulary, self.phrase_index) for t in texts]
         read_as = self.spell(sorted({w for q in parsed for w, _ in q}))
         top = float(self.weight.max()) if len(self.weight) else 1.0
         rows, cols, values = [], [], []
@@ -299,7 +315,9 @@ class FoodIndex:
                 allowed = max(d for n, d in TYPO_DISTANCE if len(word) >= n)
                 own = self.df[self.vocabulary[word]] if word in self.vocabulary else 0.0
                 close = np.flatnonzero((distances[i] <= allowed) & (distances[i] > 0))
-                close = [c for c in close if self._spelling_df[c] >= max(3.0, 5 * own)]
+                # a known word is read otherwise only as a much more used one
+                floor = max(3.0, 5 * own) if own else 1.0
+                close = [c for c in close if self._spelling_df[c] >= floor]
                 close.sort(key=lambda c: (distances[i][c], -self._spelling_df[c]))
                 readings = tuple(
                     (self._spellings[c], TYPO_SHARE[int(distances[i][c])]) for c in close[:3]
@@ -307,13 +325,22 @@ class FoodIndex:
                 if readings:
                     out[word] = readings
         for word in query_words:
-            if word not in out and word not in self.vocabulary and word.isalpha():
-                for cut in range(3, len(word) - 2):
-                    left, right = word[:cut], word[cut:]
-                    if left in self.vocabulary and right in self.vocabulary:
-                        out[word] = ((left, 1.0), (right, 1.0))
-                        break
+            if len(word) < 6 or not word.isalpha():
+                continue
+            # two words run together ("almondmilk"); a known compound is also read apart
+            # when USDA writes it so ("meatloaf": "Meat loaf made with beef")
+            for cut in range(3, len(word) - 2):
+                left, right = word[:cut], word[cut:]
+                if left not in self.vocabulary or right not in self.vocabulary:
+                    continue
+                if word not in self.vocabulary or f"{left} {right}" in self.phrase_index:
+                    out[word] = (*out.get(word, ()), (left, 1.0), (right, 1.0))
+                    break
         return out
+
+    def head_matrix(self, texts: list[str]) -> sparse.csr_matrix:
+        """Diary lines as rows over the words that say what kind of food each is."""
+        return self._word_matrix([query_heads(t) for t in texts])
 
     def qualifier_matrices(self, texts: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """Diary lines as rows over the words they say are added, and left out."""
@@ -329,6 +356,13 @@ class FoodIndex:
             len(self.phrase_index),
         )
         return matrix, np.array([len(f) for f in found], dtype=float)
+
+    def alike(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """How alike pairs of foods are: the weighted Jaccard of their descriptions' words
+        (0-1; "Chard, cooked, with salt" and "... without salt" are nearly 1)."""
+        shared = np.asarray(self.desc_weighted[a].multiply(self.desc_words[b]).sum(axis=1)).ravel()
+        union = self.desc_mass[a] + self.desc_mass[b] - shared
+        return np.where(union > 0, shared / np.maximum(union, 1e-12), 0.0)
 
     def idf_of(self, word: str) -> float:
         """The weight of a known word, NaN for an unknown one (for tests and notes)."""

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from planner import sources
 from planner.errors import UnknownFood
 from planner.matching.features import PAIR_FEATURES, pair_features
 from planner.matching.index import TEXT_KINDS, FoodIndex
@@ -34,15 +36,8 @@ from planner.matching.text import normalise, query_words, words
 
 # Entries that are not foods: quick adds of a nutrient, supplements, medicines.
 PSEUDO_FOODS = words("calorie cal kcal protein carb carbohydrate fat fiber quick add quickadd")
-# Supplements and medicines: their names, their forms, and a dose in mg, µg or IU (foods
-# are logged by weight or measure, never by a dose).
-SUPPLEMENT_WORDS = re.compile(
-    r"\b(supplement|capsule|capsules|caplet|caplets|tablet|tablets|softgel|softgels|"
-    r"multivitamin|multi vitamin|women multi|men multi|daily multi|one a day|\d+\s*(iu|mg|mcg|ug)|citrate|"
-    r"glycinate|oxide|gummies|gummy vitamin|pill|pills|medication|medicine|ibuprofen|"
-    r"aspirin|advil|tylenol|acetaminophen|melatonin|creatine|metamucil|psyllium|"
-    r"probiotic|fish oil capsule)\b"
-)
+EQUIVALENT_ENERGY = 1.3  # at most this ratio of energy per 100 g between equivalents
+EQUIVALENT_TRIES, EQUIVALENT_MARGIN = 5, 3.0  # candidates tried, and how far below the best
 BATCH = 4096  # lines scored together (bounds the memory of the pair tables)
 PARALLEL_MIN_TEXTS = 4096  # kept for callers that split work; scoring is one process
 
@@ -126,6 +121,7 @@ class FoodMatcher:
         self.model: MatchModel = model or load_model()
         self.index = FoodIndex(foods, self.aliases)
         self._cache: dict[str, Match] = {}
+        self._equivalent: dict[str, str] = {}
 
     @property
     def confident(self) -> float:
@@ -174,6 +170,60 @@ class FoodMatcher:
         table.insert(0, "food_id", self.index.ids[rows])
         return table
 
+    def equivalents(self, food_ids: Iterable[str]) -> dict[str, str]:
+        """For each food, the same food in the other USDA table, or ``""`` when none is
+        close enough.
+
+        The food's own description is matched against the other table's foods (SR28 ->
+        FNDDS, FNDDS -> SR28) by the same model as diary text; the winner counts when the
+        model would show it for review at least (:attr:`plausible`); of the candidates
+        that score nearly as well, the best whose energy per 100 g is within
+        :data:`EQUIVALENT_ENERGY` of the food's counts (the same food, prepared the same
+        way, has nearly the same energy density).
+
+        Examples
+        --------
+        >>> from planner.foods import load_foods
+        >>> m = FoodMatcher(load_foods())
+        >>> m.equivalents(["63101000"])  # FNDDS "Apple, raw" -> SR28 "Apples, raw, with skin"
+        {'63101000': '09003'}
+        """
+        wanted = list(dict.fromkeys(str(f) for f in food_ids))
+        todo = [f for f in wanted if f not in self._equivalent and f in self.index.row_of]
+        if todo:
+            source = self.foods["source"].to_numpy() if "source" in self.foods else None
+            energy = self.foods["energy_kcal"].to_numpy(dtype=float)
+            rows = np.array([self.index.row_of[f] for f in todo])
+            for side in ("sr28", "fndds"):
+                mine = rows[source[rows] == side] if source is not None else rows[:0]
+                if not len(mine):
+                    continue
+                pairs = pair_features(
+                    self.index, [self.foods["description"].iat[r] for r in mine],
+                    allowed=source != side,
+                )  # fmt: skip
+                ranked = score_pairs(pairs, self.model, self.index.alike)
+                for i, r in enumerate(mine):
+                    self._equivalent[self.index.ids[r]] = self._closest_alike(
+                        pairs, ranked, i, energy, r
+                    )
+        return {f: self._equivalent.get(f, "") for f in wanted}
+
+    def _closest_alike(self, pairs, ranked, i: int, energy: np.ndarray, row: int) -> str:
+        """The best-scored candidate of line ``i`` whose energy density is alike, when the
+        line's winner is plausible and that candidate scores near it."""
+        if ranked.top[i] < 0 or ranked.confidence[i] < self.model.plausible:
+            return ""
+        span = slice(pairs.starts[i], pairs.starts[i + 1])
+        scores, foods = ranked.scores[span], pairs.food[span]
+        for j in np.argsort(-scores)[:EQUIVALENT_TRIES]:
+            if scores[j] < scores.max() - EQUIVALENT_MARGIN:
+                break
+            ratio = energy[foods[j]] / energy[row] if energy[row] > 0 else np.nan
+            if np.isnan(ratio) or 1 / EQUIVALENT_ENERGY <= ratio <= EQUIVALENT_ENERGY:
+                return str(self.index.ids[foods[j]])
+        return ""
+
     # -- evidence ---------------------------------------------------------------------
 
     def _rules(self, text: str) -> Match | None:
@@ -186,7 +236,7 @@ class FoodMatcher:
             return Match("", 0.0, "none", "the food text has no letters")
         if set(w for w in key.split() if not w.isdigit()) <= PSEUDO_FOODS:
             return Match("", 0.0, "none", "a quick-add of a nutrient, not a food")
-        if SUPPLEMENT_WORDS.search(key):
+        if sources.looks_like_supplement(key):
             return Match("", 0.0, "none", "looks like a supplement or medicine, not a food")
         if not query_words(text):
             return Match("", 0.0, "none", "no word of the text names a food")
@@ -194,7 +244,7 @@ class FoodMatcher:
 
     def _score(self, texts: list[str]) -> dict[str, Match]:
         pairs = pair_features(self.index, texts)
-        ranked = score_pairs(pairs, self.model)
+        ranked = score_pairs(pairs, self.model, self.index.alike)
         descriptions = self.foods["description"].to_numpy()
         exact_alias = PAIR_FEATURES.index("exact_alias")
         exact_text = PAIR_FEATURES.index("exact_text")
@@ -213,21 +263,29 @@ class FoodMatcher:
             if mine[exact_alias]:
                 method = "alias"
             elif mine[exact_text]:
-                method = "description" if normalise(text) == self.index.descriptions[row] else (
-                    "synonym"
-                )
-            said = dict(query_words(text))
-            read = [f"'{w}' as '{' or '.join(k for k, _ in r)}'" for w, r in pairs.read_as.items()
-                    if w in said and w not in self.index.vocabulary]  # fmt: skip
-            note = f"read {', '.join(read)}" if read else ""
+                same = normalise(text) == self.index.descriptions[row]
+                method = "description" if same else "synonym"
+            note = self._readings(text, pairs.read_as)
             if confidence < self.model.plausible:
-                out[text] = Match("", confidence, "none",
-                                  f"no confident match; closest is '{described}'")  # fmt: skip
+                closest = f"no confident match; closest is '{described}'"
+                out[text] = Match("", confidence, "none", closest)
                 continue
             if confidence < self.model.matched:
                 note = "; ".join(filter(None, [note, f"closest is '{described}'; check it"]))
             out[text] = Match(str(self.index.ids[row]), confidence, method, note)
         return out
+
+    def _readings(self, text: str, read_as: dict) -> str:
+        """ "read 'brocoli' as 'broccoli'" for the words of the text read another way."""
+        read = []
+        for word, _ in query_words(text):
+            if word in read_as and word not in self.index.vocabulary:
+                known = read_as[word]
+                joined = " ".join(k for k, _ in known) if len(known) == 2 and all(
+                    share == 1.0 for _, share in known
+                ) else " or ".join(k for k, _ in known)  # fmt: skip
+                read.append(f"'{word}' as '{joined}'")
+        return f"read {', '.join(read)}" if read else ""
 
 
 def status_for(match: Match, model: MatchModel | None = None) -> str:

@@ -28,6 +28,7 @@ from planner.matching.features import PAIR_FEATURES, Pairs
 CALIBRATION_FEATURES = (
     "top_probability", "margin", "best_text", "line_covered", "food_covered",
     "head_covered", "exact_alias", "exact_text", "unknown_share", "typos", "fndds",
+    "runner_alike",
 )  # fmt: skip
 MODEL_FILE = "match_model.json"
 
@@ -66,15 +67,23 @@ def load_model() -> MatchModel:
 
 def model_from_json(data: dict) -> MatchModel:
     """A model from its JSON record; the feature names must be this version's."""
-    if tuple(data["pair_features"]) != PAIR_FEATURES or tuple(
-        data["calibration_features"]
-    ) != CALIBRATION_FEATURES:
+    if (
+        tuple(data["pair_features"]) != PAIR_FEATURES
+        or tuple(data["calibration_features"]) != CALIBRATION_FEATURES
+    ):
         raise ValueError("the match model was fitted on other features: retrain it")
     record = {
         k: v
         for k, v in data.items()
-        if k not in {"pair_features", "weights", "calibration_features", "calibration",
-                     "intercept", "thresholds"}  # fmt: skip
+        if k
+        not in {
+            "pair_features",
+            "weights",
+            "calibration_features",
+            "calibration",
+            "intercept",
+            "thresholds",
+        }
     }
     return MatchModel(
         weights=np.asarray(data["weights"], dtype=float),
@@ -96,8 +105,14 @@ class Ranked:
     scores: np.ndarray  # every pair's score, aligned with Pairs
 
 
-def rank(pairs: Pairs, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def rank(
+    pairs: Pairs, weights: np.ndarray, alike=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Scores of every pair, and per line the winning pair and the calibration features.
+
+    ``alike(food_a, food_b)`` says how alike two foods are (0-1, arrays of food rows):
+    a winner whose runner-up is nearly the same food (with or without salt) is less likely
+    to be a wrong kind of food than its small lead suggests.
 
     Returns
     -------
@@ -124,6 +139,15 @@ def rank(pairs: Pairs, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     runner = np.maximum.reduceat(np.where(position == np.repeat(first_best, np.diff(
         np.r_[starts, len(scores)])), -np.inf, scores), starts)  # fmt: skip
     margin = np.where(np.isfinite(runner), best - runner, 10.0)
+    runner_pair = np.full(len(starts), -1)
+    second = np.where(
+        position == np.repeat(first_best, np.diff(np.r_[starts, len(scores)])), -np.inf, scores
+    )
+    finite = np.isfinite(runner)
+    is_runner = second == np.repeat(runner, np.diff(np.r_[starts, len(scores)]))
+    runner_pair[finite] = np.minimum.reduceat(np.where(is_runner, position, len(scores)), starts)[
+        finite
+    ]
     top_pair[has] = first_best
     X = pairs.X[first_best]
     values = {
@@ -131,6 +155,13 @@ def rank(pairs: Pairs, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
         "margin": np.minimum(margin, 10.0),
         "unknown_share": pairs.query[has, 0],
         "typos": pairs.query[has, 1],
+        "runner_alike": np.where(
+            runner_pair >= 0,
+            alike(pairs.food[first_best], pairs.food[np.maximum(runner_pair, 0)])
+            if alike is not None
+            else 0.0,
+            0.0,
+        ),
     }
     for i, name in enumerate(CALIBRATION_FEATURES):
         if name in values:
@@ -148,9 +179,10 @@ def calibrate(features: np.ndarray, model: MatchModel) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def score_pairs(pairs: Pairs, model: MatchModel) -> Ranked:
+def score_pairs(pairs: Pairs, model: MatchModel, alike=None) -> Ranked:
     """Rank each line's candidates and say how sure the winner is."""
-    scores, top_pair, features = rank(pairs, model.weights)
+    scores, top_pair, features = rank(pairs, model.weights, alike)
     confidence = np.where(top_pair >= 0, calibrate(features, model), 0.0)
-    top = np.where(top_pair >= 0, pairs.food[np.maximum(top_pair, 0)], -1)
+    top = np.full(len(top_pair), -1)
+    top[top_pair >= 0] = pairs.food[top_pair[top_pair >= 0]]
     return Ranked(top=top, features=features, confidence=confidence, scores=scores)

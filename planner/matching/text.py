@@ -9,6 +9,7 @@ it can say about which food it is.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -67,12 +68,14 @@ def words(text: str) -> frozenset[str]:
 # Words USDA adds that do not change what the food is; they count little when texts are
 # compared (their differences are read by the cooking and form features instead).
 NEUTRAL = words("""
-    raw cooked boiled drained without with salt fresh whole plain regular mature all
-    commercial commercially variety varieties prepared ready to eat from and or in no added
-    unprepared fluid solid includes include dry heat roasted baked enriched unenriched long
-    grain short medium vitamin a d milkfat fortified unsweetened unsalted ns as nfs of type
-    made on for the form any other than not further specified
+    raw cooked boiled drained without with salt fresh regular mature all commercial
+    commercially variety varieties prepared ready to eat from and or in no added unprepared
+    fluid solid includes include dry heat roasted baked enriched unenriched long short medium
+    vitamin a d milkfat unsweetened unsalted ns as nfs of type made on for the form any other
+    than not further specified
 """)
+# Not neutral, though USDA writes them often: they tell variants apart (whole milk,
+# whole-grain pasta, plain yogurt, calcium-fortified juice).
 # Words for a processed or ingredient form: an entry that has one the text does not ask for
 # is probably not what was eaten ("almonds" is not "Oil, almond").
 FORM_WORDS = words("""
@@ -100,6 +103,7 @@ SHORTHAND = {
     "homemade": ("homemade", "home", "recipe"), "nonfat": ("nonfat", "fat", "free"),
     "lowfat": ("lowfat", "low", "fat"), "veggie": ("vegetable",), "spud": ("potato",),
     "sammich": ("sandwich",), "sarnie": ("sandwich",), "tsp": (), "tbsp": (),
+    "roast": ("roast", "roasted"), "bbq'd": ("barbecue",), "hotdog": ("hot", "dog"),
 }  # fmt: skip
 # Sizes say how much, not what, but a few foods are named by them (large egg): kept, worth
 # little.
@@ -138,6 +142,14 @@ def query_words(text: str) -> tuple[tuple[str, float], ...]:
 
 @lru_cache(maxsize=1 << 17)
 def _query_words(text: str) -> tuple[tuple[str, float], ...]:
+    found = _weigh(text, DIARY_WORDS)
+    if not any(w not in NEUTRAL for w in dict(found)):
+        # only diary words and USDA's neutral ones: they name the food ("Half & Half")
+        found = _weigh(text, frozenset())
+    return found
+
+
+def _weigh(text: str, dropped: frozenset[str]) -> tuple[tuple[str, float], ...]:
     weights: dict[str, float] = {}
     pieces = []  # (text, weight of that piece)
     last = 0
@@ -148,7 +160,7 @@ def _query_words(text: str) -> tuple[tuple[str, float], ...]:
     pieces.append((text[last:], 1.0))
     for piece, base in pieces:
         weight = base
-        for word in _piece_words(piece):
+        for word in _piece_words(piece, dropped):
             if word in PREPOSITIONS:
                 weight = min(weight, base * AFTER_PREPOSITION)
                 if word != "with":
@@ -158,13 +170,13 @@ def _query_words(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(weights.items())
 
 
-def _piece_words(piece: str) -> list[str]:
+def _piece_words(piece: str, dropped: frozenset[str] = DIARY_WORDS) -> list[str]:
     """The food words of a piece of a line: normalised, shorthand spelt out, diary words
     and bare numbers dropped."""
     out = []
     for word in normalise(piece.replace("&", " and ").replace("w/", " with ")).split():
         for spelt in SHORTHAND.get(word, (word,)):
-            if spelt not in DIARY_WORDS and not _NUMBER.match(spelt):
+            if spelt not in dropped and not _NUMBER.match(spelt):
                 out.append(spelt)
     return out
 
@@ -192,7 +204,7 @@ def _phrases(text: str) -> frozenset[str]:
         for p in re.split(r",|\s-\s|;", text)
     ]
     parts = [p for p in parts if p]
-    out = {f"{a} {b}" for p in parts for a, b in zip(p, p[1:], strict=False)}
+    out = {f"{a} {b}" for p in parts for a, b in itertools.pairwise(p)}
     if len(parts) > 1:
         out.add(f"{parts[1][-1]} {parts[0][0]}")
     return frozenset(out)
@@ -251,3 +263,37 @@ def _qualifiers(text: str) -> tuple[frozenset[str], frozenset[str]]:
             else:
                 pending.append(word)
     return frozenset(added), frozenset(left_out)
+
+
+def query_heads(text: str) -> frozenset[str]:
+    """The words that say what kind of food a diary line is: in each part a brand
+    separator leaves ("Chobani - Greek Yogurt"), the last food word of its first comma
+    part, before any preposition ("wonton soup", "Salad Dressing, Balsamic" -> dressing;
+    "bagel w/ cream cheese" -> bagel).
+
+    Examples
+    --------
+    >>> sorted(query_heads("Salad Dressing, Balsamic Vinaigrette"))
+    ['dressing']
+    >>> sorted(query_heads("Chobani - Greek Yogurt Plain Nonfat"))
+    ['chobani', 'fat']
+    >>> sorted(query_heads("wonton soup")), sorted(query_heads("bagel w/ cream cheese"))
+    (['soup'], ['bagel'])
+    """
+    return _query_heads(str(text))
+
+
+@lru_cache(maxsize=1 << 17)
+def _query_heads(text: str) -> frozenset[str]:
+    heads = set()
+    for piece in re.split(r"\s-\s|\s–\s", _BRACKETS.sub(" ", text)):
+        first = piece.split(",")[0]
+        found = []
+        for word in _piece_words(first):
+            if word in PREPOSITIONS or word in WITH_MARKERS or word in WITHOUT_MARKERS:
+                break
+            if word not in NEUTRAL and word not in SIZE_WORDS and word not in COOKING:
+                found.append(word)
+        if found:
+            heads.add(found[-1])
+    return frozenset(heads)
