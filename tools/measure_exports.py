@@ -94,8 +94,10 @@ def main() -> int:
     if args.misses:
         misses = values[~values["hit"]].drop_duplicates(["food_text", "nutrient"])
         for r in misses.head(args.misses).itertuples():
-            print(f"  {r.nutrient:13} {r.food_text[:45]!r:47} {r.amount_text[:18]!r:20} "
-                  f"theirs {r.theirs:8.4g} ours {r.ours:8.4g} {r.status} {r.description[:40]}")
+            print(
+                f"  {r.nutrient:13} {r.food_text[:45]!r:47} {r.amount_text[:18]!r:20} "
+                f"theirs {r.theirs:8.4g} ours {r.ours:8.4g} {r.status} {r.description[:40]}"
+            )
     return 0
 
 

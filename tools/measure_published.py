@@ -70,8 +70,10 @@ def main() -> int:
                       f"{part['within'].mean():6.1%}")  # fmt: skip
     if args.misses:
         for r in rows[~rows["within"]].itertuples():
-            print(f"  {r.nutrient:14} {r.food!r} {r.serving!r}: published {r.amount:g}, "
-                  f"got {r.got:.4g} ({r.status}; {r.description}; {r.grams:g} g {r.basis})")
+            print(
+                f"  {r.nutrient:14} {r.food!r} {r.serving!r}: published {r.amount:g}, "
+                f"got {r.got:.4g} ({r.status}; {r.description}; {r.grams:g} g {r.basis})"
+            )
     return 0
 
 
