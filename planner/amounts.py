@@ -245,6 +245,8 @@ _VOLUME = rf"(?P<q>{_NUMBER})\s*(?P<unit>cups?|tbsp|tsp|fl oz|ml)\b"
 _EMBEDDED_VOLUME = re.compile(rf"(?:^|\s){_VOLUME}", re.IGNORECASE)
 # a volume inside a diary's measure, also right after a bracket ("Serving (22 tsp, ...)")
 _INNER_VOLUME = re.compile(rf"(?:^|[\s(]){_VOLUME}", re.IGNORECASE)
+# The words FNDDS gives the everyday size of a measure it lists in several sizes.
+STANDARD_SIZE = frozenset(["regular", "medium"])
 # Measures that are a pack or a serving, not one item of the food.
 NOT_ITEMS = frozenset(
     ["serving", "package", "pkg", "container", "can", "jar", "bottle", "box", "bag", "recipe",
@@ -425,11 +427,14 @@ def _measure_to_grams(amount: Amount, portions: tuple[Portion, ...], food: str =
         if row.written == written:
             return Grams(amount.quantity * _per_unit(row))
     wanted_words = set(wanted.split())
-    # exact (decorations removed), then the food's measure starting with the words given,
-    # then the words given starting with the food's measure ("slice white bread" -> slice),
-    # then a measure holding every word given ("medium" in "potato medium")
+    # exact (decorations removed), then the standard size of the measure named (FNDDS:
+    # "1 slice" of bread is its "medium or regular slice", not "slice, crust not eaten"),
+    # then the food's measure starting with the words given, then the words given starting
+    # with the food's measure ("slice white bread" -> slice), then a measure holding every
+    # word given ("medium" in "potato medium")
     for test in (
         lambda n: n == wanted,
+        lambda n: wanted_words <= set(n.split()) and bool(STANDARD_SIZE & set(n.split())),
         lambda n: n.startswith(wanted + " "),
         lambda n: wanted.startswith(n + " "),
         lambda n: wanted_words <= set(n.split()),

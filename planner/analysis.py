@@ -334,6 +334,32 @@ def _notes(targets: Targets, entries: pd.DataFrame, nutrients: pd.DataFrame) -> 
             "logging gap."
         )
     notes += sources.source_notes(entries, nutrients)
+    notes += amount_notes(entries)
+    return notes
+
+
+def amount_notes(entries: pd.DataFrame) -> list[str]:
+    """What the report says of amounts read another way (:mod:`planner.portions`)."""
+    if "amount_basis" not in entries:
+        return []
+    used = entries["status"].eq("matched")
+    basis = entries.loc[used, "amount_basis"].value_counts()
+    notes = []
+    if basis.get("other_table", 0):
+        n = int(basis["other_table"])
+        notes.append(
+            f"{n} entr{'ies' if n != 1 else 'y'} named a measure the chosen food lacks; "
+            "it was read through the same food in the other USDA table (entries.csv, "
+            "amount_basis 'other_table')."
+        )
+    if basis.get("default_portion", 0):
+        n = int(basis["default_portion"])
+        notes.append(
+            f"{n} entr{'ies' if n != 1 else 'y'} gave no amount planner could convert "
+            "(a count, a serving, a handful): each was counted as USDA's default amount "
+            "for the food, its 'Quantity not specified' portion. Check them (entries.csv, "
+            "amount_basis 'default_portion')."
+        )
     return notes
 
 

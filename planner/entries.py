@@ -42,9 +42,10 @@ import pandas as pd
 
 from planner import nutrients as registry
 from planner import sources
-from planner.amounts import portion_records, read_amount, to_grams
-from planner.foods import load_foods, load_portions
+from planner.amounts import read_amount
+from planner.foods import load_foods
 from planner.matching import CONFIDENT, FoodMatcher, Match
+from planner.portions import default_book
 
 MAX_GRAMS = 5000.0  # more than 5 kg of one food in one entry is flagged, not summed
 STATUSES = ("matched", "low_confidence", "unmatched", "rejected")
@@ -56,7 +57,8 @@ OUTCOME = {
 }
 ENTRY_COLUMNS = [
     "source_row", "person", "date", "time", "meal", "food_text", "amount_text", "food_id",
-    "description", "quantity", "unit", "grams", "status", "confidence", "method", "source",
+    "description", "quantity", "unit", "grams", "amount_basis", "status", "confidence",
+    "method", "source",
     "reason", "duplicate_of", "supplement", "filled",
 ]  # fmt: skip
 
@@ -103,35 +105,6 @@ def default_matcher() -> FoodMatcher:
     return FoodMatcher(load_foods())
 
 
-class _PortionIndex(dict):
-    """Each food's portions, parsed into amounts.Portion records when first asked for."""
-
-    def __init__(self, portions: pd.DataFrame):
-        super().__init__()
-        food_ids = portions["food_id"].to_numpy()
-        starts = np.flatnonzero(np.r_[True, food_ids[1:] != food_ids[:-1]])
-        ends = np.r_[starts[1:], len(food_ids)]
-        self._rows = {food_ids[a]: (a, b) for a, b in zip(starts, ends, strict=True)}
-        self._table = portions
-
-    def get(self, food_id, default=None):
-        if food_id not in self:
-            if food_id not in self._rows:
-                return default
-            a, b = self._rows[food_id]
-            self[food_id] = portion_records(self._table.iloc[a:b])
-        return self[food_id]
-
-
-@cache
-def _portion_lists(source: str = "usda") -> _PortionIndex:
-    """Each food's portions, with their measures parsed once (see amounts.Portion)."""
-    return _PortionIndex(load_portions(source))
-
-
-_NO_PORTIONS: tuple = ()
-
-
 def resolve_entries(
     diary: pd.DataFrame,
     matcher: FoodMatcher | None = None,
@@ -164,7 +137,7 @@ def resolve_entries(
     level = diary.attrs.get("level", "entry")
     carried = [n for n in diary.attrs.get("nutrients", []) if n in diary.columns]
     out = diary[[c for c in diary.columns if c not in registry.ids()]].copy()
-    for column in ("description", "unit", "method", "source"):
+    for column in ("description", "unit", "amount_basis", "method", "source"):
         out[column] = ""
     out["quantity"] = math.nan
     out["grams"] = math.nan
@@ -216,7 +189,7 @@ def _resolve_foods(out, foods, matcher, export, carried, recompute) -> np.ndarra
         )
         out.loc[unknown_id, "food_id"] = ""
     out["description"] = out["food_id"].map(_descriptions()).fillna("")
-    _apply_amounts(out, live)
+    _apply_amounts(out, live, matcher)
 
     ids = registry.ids()
     per_100 = foods.reindex(out["food_id"].where(out["food_id"].ne("")))[list(ids)].to_numpy()
@@ -272,14 +245,16 @@ def _apply_matches(out, texts: pd.Series, matches: dict[str, Match], given: pd.S
     out["match_note"] = note
 
 
-def _apply_amounts(out: pd.DataFrame, live: pd.Series) -> None:
+def _apply_amounts(out: pd.DataFrame, live: pd.Series, matcher: FoodMatcher) -> None:
     """Parse every amount, and convert it to grams once per distinct (food, amount).
 
     Every live row's amount is parsed, matched food or not, so a negative amount is
-    rejected whatever the food. The work is done per distinct text and pair, then joined
+    rejected whatever the food. A measure the food lacks is read through the same food in
+    the other USDA table, then as USDA's default amount (:mod:`planner.portions`), and
+    ``amount_basis`` says so. The work is done per distinct text and pair, then joined
     back to the rows.
     """
-    portions = _portion_lists()
+    book = default_book()
     texts = out["amount_text"].where(live)
     parsed = {t: read_amount(t) for t in pd.unique(texts.dropna())}
     by_text = pd.DataFrame(
@@ -290,14 +265,29 @@ def _apply_amounts(out: pd.DataFrame, live: pd.Series) -> None:
         columns=["amount_text", "quantity", "unit", "parse_note"],
     )
     pairs = out.loc[live & out["food_id"].ne(""), ["food_id", "amount_text"]].drop_duplicates()
-    converted = []
-    for food_id, text in pairs.itertuples(index=False):
+    pairs = [(f, t) for f, t in pairs.itertuples(index=False) if not isinstance(parsed[t], str)]
+    converted, first = [], {}
+    for food_id, text in pairs:
         amount = parsed[text]
-        if not isinstance(amount, str):
-            food = foods_description(food_id)
-            grams = to_grams(amount, portions.get(food_id, _NO_PORTIONS), food)
-            converted.append((food_id, text, grams.grams, grams.note))
-    by_pair = pd.DataFrame(converted, columns=["food_id", "amount_text", "grams", "grams_note"])
+        food = foods_description(food_id)
+        done = book.convert(amount, food_id, food)
+        if done.basis == "" and not np.isfinite(done.grams):
+            first[(food_id, text)] = amount  # the food lacks the measure: fall back below
+        else:
+            converted.append((food_id, text, done.grams, done.note, done.basis))
+    if first:
+        same = matcher.equivalents({f for f, _ in first})
+        for (food_id, text), amount in first.items():
+            other = same.get(food_id, "")
+            fndds = food_id if len(food_id) == 8 else (other if len(other) == 8 else "")
+            done = book.convert(
+                amount, food_id, foods_description(food_id), other, foods_description(other),
+                fndds,
+            )  # fmt: skip
+            converted.append((food_id, text, done.grams, done.note, done.basis))
+    by_pair = pd.DataFrame(
+        converted, columns=["food_id", "amount_text", "grams", "grams_note", "amount_basis"]
+    )
     keys = out[["food_id", "amount_text"]].copy()
     keys.loc[~live.to_numpy(), "amount_text"] = None  # rejected rows convert nothing
     joined = keys.merge(by_text, on="amount_text", how="left").merge(
@@ -306,6 +296,7 @@ def _apply_amounts(out: pd.DataFrame, live: pd.Series) -> None:
     out["quantity"] = joined["quantity"].to_numpy(dtype=float)
     out["grams"] = joined["grams"].to_numpy(dtype=float)
     out["unit"] = joined["unit"].fillna("").to_numpy(dtype=object)
+    out["amount_basis"] = joined["amount_basis"].fillna("").to_numpy(dtype=object)
     note = (
         joined["parse_note"]
         .fillna("")

@@ -87,16 +87,26 @@ def render_accounting(entries, limit: int = 20) -> str:
         lines.append(wrap(DUPLICATES_NOTE.format(n=counts.duplicates)))
     for note in attrs.get("notes", []):
         lines.append(wrap(f"Note: {note}"))
-    for status, title in (
-        (("low_confidence", "unmatched"), "Rows to review"),
-        (("rejected",), "Rejected rows"),
+    assumed = entries["status"].eq("matched") & entries.get(
+        "amount_basis", pd_series_empty(entries)
+    ).fillna("").ne("")
+    for rows, title in (
+        (entries[entries["status"].isin(("low_confidence", "unmatched"))], "Rows to review"),
+        (entries[assumed], "Amounts read another way (counted; check them)"),
+        (entries[entries["status"].eq("rejected")], "Rejected rows"),
     ):
-        rows = entries[entries["status"].isin(status)]
         if rows.empty:
             continue
         lines += ["", f"{title} ({len(rows):,}):"]
         lines += rows_table(rows, limit, "write them all with -o FILE")
     return "\n".join(lines)
+
+
+def pd_series_empty(frame):
+    """An all-empty text column the length of ``frame`` (for tables without the column)."""
+    import pandas as pd
+
+    return pd.Series("", index=frame.index)
 
 
 def rows_table(rows, limit: int, where_all: str, widths=(40, 16, 70)) -> list[str]:

@@ -56,10 +56,12 @@ DFE_PER_FOLIC_ACID = 1.7  # µg DFE per µg of folic acid taken with food (21 CF
 SUPPLEMENT_WORDS = re.compile(
     r"\b(supplement|capsule|tablet|softgel|caplet|lozenge|multivitamin|multi vitamin|"
     r"\d+\s*iu|citrate|glycinate|bisglycinate|threonate|picolinate|malate|taurate|orotate|"
-    r"gluconate|chelate|oxide|gummies|gummy vitamin|gummy|pill|medication|medicine|"
+    r"gluconate|chelate|oxide|gummy vitamin|vitamin gummy|vitamin gummies|pill|medication|"
+    r"medicine|"
     r"ibuprofen|aspirin|acetaminophen|paracetamol|cholecalciferol|ergocalciferol|"
     r"cyanocobalamin|methylcobalamin|methylfolate|niacinamide|nicotinic acid|"
-    r"b complex|prenatal vitamin|prenatal)\b"
+    r"b complex|prenatal vitamin|prenatal|women multi|men multi|daily multi|one a day|"
+    r"advil|tylenol|motrin|aleve|melatonin|creatine|metamucil|psyllium|probiotic)\b"
 )
 _NUTRIENT = (
     r"(vitamin|vit) ?(a|b ?\d{1,2}|c|d ?\d?|e|k ?\d?)|magnesium|calcium|zinc|iron|potassium|"

@@ -183,9 +183,9 @@ def test_coverage_titles_carry_the_profile_and_the_labels_carry_units(coverage, 
     )
     assert "% of daily target" in coverage.axes[0].get_xlabel()
     words = texts(coverage)
-    assert "≥169 mg of 320 (53%)" in words
-    assert "≥2.16 µg of 15 (14%)" in words
-    assert any("Not bars (more is not better): energy 1,589 kcal" in t for t in words)
+    assert "≥181 mg of 320 (56%)" in words
+    assert "≥2.04 µg of 15 (14%)" in words
+    assert any("Not bars (more is not better): energy 1,611 kcal" in t for t in words)
     assert any("Food guidance, not medical advice." in t for t in words)
 
 

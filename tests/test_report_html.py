@@ -112,8 +112,8 @@ def test_every_section_is_present_in_order(page, example):
     assert "81 rows; every row ends in exactly one outcome" in text
     assert "Used 78" in text and "Flagged for review 3" in text and "Rejected 0" in text
     assert "Grandma's tuna noodle bake" in text  # a row to review, with its reason
-    assert "Vitamin D: 2.16 of 15 µg a day (14%), short on 7 of 7 days." in text
-    assert "cooked spinach 1 cup 180 g 41" in text  # the add-on, as planner suggest gives it
+    assert "Vitamin D: 2.04 of 15 µg a day (14%), short on 7 of 7 days." in text
+    assert "cooked spinach 1 1/2 cups 270 g 62" in text  # the add-on, as planner suggest gives it
     assert "See a doctor if cramps are persistent" in text
     assert "not medical advice" in text
 
@@ -128,7 +128,7 @@ def test_every_chart_is_inline_svg_with_alternative_text_and_a_caption(page, exa
     assert len(page.tags["figcaption"]) == 5
     alt = charts[0]["aria-label"]
     assert alt.startswith("Bar chart") and "Vitamin D at least 14% of the target (below)" in alt
-    assert "2% milk 39%" in charts[2]["aria-label"]  # the contributors, by name
+    assert "2% milk 41%" in charts[2]["aria-label"]  # the contributors, by name
 
 
 def test_tables_have_header_cells_for_columns_and_rows(page):
@@ -266,10 +266,10 @@ def test_kidney_disease_and_diuretics_as_in_analyze(tmp_path):
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     text = " ".join(" ".join(Page(html).text).split())
-    assert "Potassium ≥1,867 mg 2,600 AI 72% — doctor's call" in text  # not "below"
+    assert "Potassium ≥1,899 mg 2,600 AI 73% — doctor's call" in text  # not "below"
     gaps = re.search(r'<section id="gaps".*?</section>', html, re.DOTALL)[0]
     assert "Vitamin D:" in gaps and "Potassium" not in gaps  # neither listed nor charted
-    assert "Calcium 56% of the target. Kidney disease:" in text  # the gaps at a glance
+    assert "Magnesium 56% of the target. Kidney disease:" in text  # the gaps at a glance
     assert "Your doctor or renal dietitian sets your potassium limit" in text
     assert "Medicines: such as diuretics" in text
     assert "Diuretics: these medicines change how the body keeps potassium" in text
