@@ -6,9 +6,15 @@ prefixes, capitals, plurals and typos (a dropped, doubled or swapped letter). Am
 household amounts (``1 cup``, ``2 medium``, ``1/2 cup``, ``3 oz``, ``150 g``...). Each
 person eats from a personal repertoire of foods over consecutive days.
 
+A second shape, ``--shape usda``, writes food text the way a cohort written elsewhere
+reads: each distinct text cut from a USDA description (its first one to three comma
+parts, lower case), 30% of them with two adjacent letters swapped, and random household
+amounts. It is slower to match than text close to the alias table.
+
 Usage::
 
     python benchmarks/generate.py ROWS PEOPLE OUT.csv [--distinct N] [--seed S]
+                                  [--shape aliases|usda]
 
 writes a planner-format diary (``person,date,meal,food,amount,unit``) and, next to it,
 ``OUT.profiles.csv`` with one profile per person.
@@ -83,9 +89,32 @@ def distinct_strings(n: int, rng: np.random.Generator) -> list[str]:
     return list(strings)[:n]
 
 
-def generate(rows: int, people: int, out: Path, distinct: int = 20_000, seed: int = 0) -> None:
+def usda_strings(n: int, rng: np.random.Generator) -> list[str]:
+    """N distinct texts cut from USDA descriptions: the first 1-3 comma parts, lower case,
+    30% with two adjacent letters swapped."""
+    from planner.foods import load_foods
+
+    descriptions = load_foods()["description"].to_numpy()
+    strings: dict[str, None] = {}
+    while len(strings) < n:
+        parts = [p.strip() for p in str(descriptions[rng.integers(len(descriptions))]).split(",")]
+        text = ", ".join(parts[: int(rng.integers(1, 4))]).lower()
+        if rng.random() < 0.3 and len(text) > 3:
+            i = int(rng.integers(1, len(text)))
+            text = text[: i - 1] + text[i] + text[i - 1] + text[i + 1 :]
+        strings.setdefault(text)
+    return list(strings)
+
+
+SHAPES = {"aliases": distinct_strings, "usda": usda_strings}
+
+
+def generate(
+    rows: int, people: int, out: Path, distinct: int = 20_000, seed: int = 0,
+    shape: str = "aliases",
+) -> None:  # fmt: skip
     rng = np.random.default_rng(seed)
-    strings = distinct_strings(distinct, rng)
+    strings = SHAPES[shape](distinct, rng)
     per_person = max(1, rows // people)
     start = date(2024, 1, 1)
     with open(out, "w", newline="", encoding="utf-8") as fh:
@@ -122,8 +151,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--distinct", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="aliases")
     args = parser.parse_args(argv)
-    generate(args.rows, args.people, args.out, args.distinct, args.seed)
+    generate(args.rows, args.people, args.out, args.distinct, args.seed, args.shape)
     print(f"wrote {args.rows:,} rows for {args.people:,} people to {args.out}")
     return 0
 

@@ -105,7 +105,13 @@ class PortionBook:
         starts = np.flatnonzero(np.r_[True, food_ids[1:] != food_ids[:-1]])
         ends = np.r_[starts[1:], len(food_ids)]
         self._rows = {food_ids[a]: (a, b) for a, b in zip(starts, ends, strict=True)}
-        self._table = portions
+        measure = portions["measure"].astype(str)
+        lower = measure.str.lower()
+        self._special = lower.str.startswith(SPECIAL_MEASURES).to_numpy()
+        self._default = lower.str.startswith(DEFAULT_MEASURE).to_numpy()
+        self._amount = portions["amount"].to_numpy(dtype=float)
+        self._measure = measure.to_numpy(dtype=object)
+        self._grams = portions["grams"].to_numpy(dtype=float)
         self._parsed: dict[str, tuple[tuple[Portion, ...], float]] = {}
 
     def _entry(self, food_id: str) -> tuple[tuple[Portion, ...], float]:
@@ -114,13 +120,17 @@ class PortionBook:
             if span is None:
                 self._parsed[food_id] = ((), math.nan)
             else:
-                rows = self._table.iloc[span[0] : span[1]]
-                measure = rows["measure"].str.lower()
-                special = measure.str.startswith(SPECIAL_MEASURES)
-                default = rows.loc[measure.str.startswith(DEFAULT_MEASURE), "grams"]
+                rows = slice(*span)
+                keep = ~self._special[rows]
+                table = {
+                    "amount": self._amount[rows][keep],
+                    "measure": self._measure[rows][keep],
+                    "grams": self._grams[rows][keep],
+                }
+                default = self._grams[rows][self._default[rows]]
                 self._parsed[food_id] = (
-                    portion_records(rows[~special]),
-                    float(default.iloc[0]) if len(default) else math.nan,
+                    portion_records(table),
+                    float(default[0]) if len(default) else math.nan,
                 )
         return self._parsed[food_id]
 
