@@ -46,6 +46,41 @@ TOP_FOODS = 5
 GAP_THRESHOLD = 1.0
 
 
+class _Later:
+    """A table worked out when first read (see :class:`_Table`)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make):
+        self.make = make
+
+
+class _Table:
+    """A :class:`GapReport` table that may be given as :class:`_Later`: then it is cut from
+    the cohort's table the first time it is read.
+
+    Scoring a cohort makes a report per person, and most of their tables are never read
+    (the cohort summary reads gaps; the files are written from the cohort's tables), so
+    cutting a thousand people's tables up front would be most of the cost of scoring.
+    """
+
+    def __set_name__(self, owner, name):
+        self.slot = f"_{name}"
+
+    def __get__(self, report, owner=None):
+        if report is None:
+            raise AttributeError(self.slot)  # no class default: the field is required
+        value = report.__dict__[self.slot]
+        if isinstance(value, _Later):
+            value = report.__dict__[self.slot] = value.make()
+        return value
+
+    def __set__(self, report, value):
+        report.__dict__[self.slot] = value
+        if self.slot == "_days":  # the period worked out with the cohort no longer holds
+            report.__dict__.pop("_period", None)
+
+
 @dataclass
 class GapReport:
     """The analysis of one person's diary.
@@ -85,20 +120,29 @@ class GapReport:
 
     profile: Profile
     targets: Targets
-    entries: pd.DataFrame
-    days: pd.DataFrame
-    nutrients: pd.DataFrame
-    gaps: pd.DataFrame
-    top_foods: pd.DataFrame
-    energy: pd.DataFrame
+    entries: pd.DataFrame = _Table()
+    days: pd.DataFrame = _Table()
+    nutrients: pd.DataFrame = _Table()
+    gaps: pd.DataFrame = _Table()
+    top_foods: pd.DataFrame = _Table()
+    energy: pd.DataFrame = _Table()
     accounting: Accounting
     notes: list[str] = field(default_factory=list)
     # the tables of every person scored together with this one (for cohort files)
     _cohort: dict | None = field(default=None, repr=False, compare=False)
 
+    def __getstate__(self) -> dict:
+        """Pickled with every table worked out (a :class:`_Later` does not pickle)."""
+        for name in ("entries", "days", "nutrients", "gaps", "top_foods", "energy"):
+            getattr(self, name)
+        return self.__dict__
+
     @property
     def period(self) -> dict:
         """First and last date and the number of days scored."""
+        known = self.__dict__.get("_period")  # worked out with the cohort's
+        if known is not None:
+            return dict(known)
         dates = self.days["date"].drop_duplicates().sort_values()
         if dates.empty:
             return {"start": None, "end": None, "days": 0}
@@ -232,128 +276,213 @@ def _score(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, Gap
     if carried is not None:  # totals cannot tell supplements or fortified foods apart
         split = limits["ul_form"].isin(["supplements", "synthetic_niacin"])
         limits.loc[split, "ul_applies"] = False
-    live = entries[entries["status"].ne("rejected") & entries["date"].notna()]
-    days = _days(live, limits, carried)
-    nutrients = _period(days, limits, live, carried)
+    # only the columns scoring reads are taken along when the rows are filtered
+    wanted = ["person", "date", "status", "food_id", "food_text", "description", "supplement"]
+    keep = entries["status"].ne("rejected").to_numpy() & entries["date"].notna().to_numpy()
+    live = entries.loc[keep, wanted + _scored() + ["folic_acid_ug"]]
+    days, day_key = _days(live, limits, carried)
+    nutrients = _period(days, day_key, limits, live, carried)
     gaps = _gaps(nutrients)
-    used = live[live["status"].eq("matched")]
+    used = live[live["status"].eq("matched").to_numpy()]
     top = _top_foods(used) if carried is None else _no_top()
     energy = _energy(days)
     tables = {"days": days, "nutrients": nutrients, "gaps": gaps, "top": top, "energy": energy}
     split = {
-        name: _by_person(table, index="nutrient" if name == "nutrients" else None)
+        name: _ByPerson(table, index="nutrient" if name == "nutrients" else None)
         for name, table in tables.items()
     }
-    people_entries = _by_person(entries, keep_person=True)
-    counts = _accounting_by_person(entries)
+    people_entries = _ByPerson(entries, keep_person=True, attrs=attrs)
+    counts = _counts_by_person(entries)
+    periods = _periods(energy)
     cohort = {**tables, "entries": entries}
-    empty = {name: _none(table) for name, table in tables.items()}
-    empty["nutrients"] = empty["nutrients"].set_index("nutrient")
+    niacin = nutrients[nutrients["nutrient"].eq("niacin_mg")]
+    niacin_ul = dict(zip(niacin["person"], niacin["ul"].notna(), strict=True))
     reports = {}
     for person, profile in profiles.items():
-        part = {name: split[name].get(person, empty[name]) for name in split}
-        person_entries = people_entries.get(person, entries.iloc[:0])
-        person_entries.attrs = attrs
-        table = part["nutrients"]
-        reports[person] = GapReport(
+        part = {name: split[name].later(person) for name in split}
+        mine = counts.get(person) or _Counts(account(people_entries.block(person)))
+        report = GapReport(
             profile=profile,
             targets=targets[person],
-            entries=person_entries,
+            entries=people_entries.later(person),
             days=part["days"],
-            nutrients=table,
+            nutrients=part["nutrients"],
             gaps=part["gaps"],
             top_foods=part["top"],
             energy=part["energy"],
-            accounting=counts.get(person) or account(person_entries),
-            notes=_notes(targets[person], person_entries, table),
+            accounting=mine.accounting,
+            notes=_notes(targets[person], attrs, mine, niacin_ul.get(person, False)),
         )
-        reports[person]._cohort = cohort
+        report.__dict__["_period"] = periods.get(person, _NO_PERIOD)
+        report._cohort = cohort
+        reports[person] = report
     return reports
 
 
-def _by_person(
-    table: pd.DataFrame, keep_person: bool = False, index: str | None = None
-) -> dict[str, pd.DataFrame]:
-    """Split a table into one block of rows per person, in one sort (no group per person)."""
-    if table.empty:
+class _ByPerson:
+    """A table cut into one block of rows per person, each in the table's order, and each
+    cut only when asked for (:class:`_Later`).
+
+    A table whose people come one after another (as a cohort's file and every table
+    scored from it do) is cut where the person changes; any other is first put in that
+    order by one stable sort. ``keep_person`` keeps the ``person`` column and the row
+    labels; otherwise each block is indexed by ``index`` or numbered from 0.
+    """
+
+    def __init__(self, table: pd.DataFrame, keep_person=False, index=None, attrs=None):
+        self.table, self.keep_person, self.index, self.attrs = table, keep_person, index, attrs
+        self.spans: dict | None = None
+
+    def later(self, person: str) -> _Later:
+        return _Later(lambda: self.block(person))
+
+    def block(self, person: str) -> pd.DataFrame:
+        if self.spans is None:
+            self._cut()
+        a, b = self.spans.get(person, (0, 0))
+        block = self.cut.iloc[a:b]
+        if self.index is None and not self.keep_person:
+            block = block.reset_index(drop=True)
+        if self.attrs is not None:
+            block.attrs = self.attrs
+        return block
+
+    def _cut(self) -> None:
+        table = self.table
+        codes, people = pd.factorize(table["person"])
+        if (np.diff(codes) < 0).any():
+            order = np.argsort(codes, kind="stable")
+            table, codes = table.iloc[order], codes[order]
+        starts = np.flatnonzero(np.diff(codes, prepend=-1))  # where the person changes
+        ends = np.append(starts[1:], len(table))[: len(starts)]
+        names = list(people)
+        self.spans = {names[codes[a]]: (a, b) for a, b in zip(starts, ends, strict=True)}
+        if not self.keep_person:
+            table = table.drop(columns="person")
+            table = table.set_index(self.index) if self.index else table.reset_index(drop=True)
+        self.cut = table
+
+
+_NO_PERIOD = {"start": None, "end": None, "days": 0}
+
+
+def _periods(energy: pd.DataFrame) -> dict[str, dict]:
+    """Each person's :attr:`GapReport.period`, from the energy table (one row per person
+    and day scored)."""
+    if energy.empty:
         return {}
-    order = np.argsort(table["person"].to_numpy(dtype=object), kind="stable")
-    table = table.iloc[order]
-    people, starts = np.unique(table["person"].to_numpy(dtype=object), return_index=True)
-    if not keep_person:
-        table = table.drop(columns="person")
-        table = table.set_index(index) if index else table.reset_index(drop=True)
-    ends = [*starts[1:], len(table)]
-    blocks = {p: table.iloc[a:b] for p, a, b in zip(people, starts, ends, strict=True)}
-    if index is None and not keep_person:  # each block numbered from 0
-        blocks = {p: b.reset_index(drop=True) for p, b in blocks.items()}
-    return blocks
+    dates = energy.groupby("person", sort=False)["date"]
+    first, last, days = dates.min(), dates.max(), dates.nunique()
+    return {
+        person: {
+            "start": first[person].date().isoformat(),
+            "end": last[person].date().isoformat(),
+            "days": int(days[person]),
+        }
+        for person in first.index
+    }
 
 
-def _none(table: pd.DataFrame) -> pd.DataFrame:
-    return table.iloc[:0].drop(columns="person")
+@dataclass(frozen=True)
+class _Counts:
+    """What one person's report counts of their rows: the accounting, and what the notes
+    rest on."""
+
+    accounting: Accounting
+    unfinished: int = 0  # rows of Cronometer days marked not completed
+    supplements: int = 0
+    supplements_used: int = 0
+    other_table: int = 0  # used rows whose amount was read through the other USDA table
+    default_portion: int = 0  # used rows counted as USDA's default amount
 
 
-def _accounting_by_person(entries: pd.DataFrame) -> dict[str, Accounting]:
-    """:func:`planner.entries.account` for every person at once."""
+def _counts_by_person(entries: pd.DataFrame) -> dict[str, _Counts]:
+    """:func:`planner.entries.account`, and the counts behind the notes, for every person
+    at once (one pass over the rows, not one per person)."""
     from planner.entries import OUTCOME, STATUSES
 
-    counts = pd.crosstab(entries["person"], entries["status"])
-    duplicates = (
-        (entries["duplicate_of"] > 0).groupby(entries["person"]).sum()
-        if "duplicate_of" in entries
-        else pd.Series(0, index=counts.index)
-    )
+    person, people = pd.factorize(entries["person"])
+
+    def per_person(mask) -> np.ndarray:
+        return np.bincount(person[np.asarray(mask, dtype=bool)], minlength=len(people))
+
+    def column(name: str, default) -> pd.Series:
+        return entries[name] if name in entries else pd.Series(default, index=entries.index)
+
+    status = pd.Index(STATUSES).get_indexer(entries["status"])
+    used = status == STATUSES.index("matched")
+    by_status = {s: per_person(status == i) for i, s in enumerate(STATUSES)}
+    reasons = column("reason", "").astype(str)
+    basis = column("amount_basis", "")
+    supp = sources.is_supplement(entries)
+    counted = {
+        "rows": per_person(np.ones(len(entries))),
+        "duplicates": per_person(column("duplicate_of", 0) > 0),
+        "unfinished": per_person(_each_distinct(reasons, lambda r: r.startswith(UNFINISHED_DAY))),
+        "supplements": per_person(supp),
+        "supplements_used": per_person(supp & used),
+        "other_table": per_person(used & basis.eq("other_table").to_numpy()),
+        "default_portion": per_person(used & basis.eq("default_portion").to_numpy()),
+    }
     out = {}
-    for person, row in counts.iterrows():
-        by_status = {status: int(row.get(status, 0)) for status in STATUSES}
-        outcome = {o: 0 for o in OUTCOME.values()}
-        for status, n in by_status.items():
-            outcome[OUTCOME[status]] += n
-        out[person] = Accounting(
-            int(row.sum()), outcome["used"], outcome["flagged"], outcome["rejected"], by_status,
-            int(duplicates.get(person, 0)),
+    for i, name in enumerate(people):
+        mine = {s: int(by_status[s][i]) for s in STATUSES}
+        outcome = {o: sum(k for s, k in mine.items() if OUTCOME[s] == o) for o in OUTCOME.values()}
+        n = {key: int(values[i]) for key, values in counted.items()}
+        accounting = Accounting(
+            n.pop("rows"), outcome["used"], outcome["flagged"], outcome["rejected"], mine,
+            n.pop("duplicates"),
         )  # fmt: skip
+        out[name] = _Counts(accounting, **n)
     return out
 
 
-def _notes(targets: Targets, entries: pd.DataFrame, nutrients: pd.DataFrame) -> list[str]:
-    notes = list(targets.notes) + list(entries.attrs.get("notes", []))
-    repeats = int((entries["duplicate_of"] > 0).sum()) if "duplicate_of" in entries else 0
+def _each_distinct(cells: pd.Series, test) -> np.ndarray:
+    """``test`` of each cell, once per distinct value, as booleans."""
+    codes, distinct = pd.factorize(cells)
+    return np.array([bool(test(c)) for c in distinct], dtype=bool)[codes]
+
+
+def _notes(targets: Targets, attrs: dict, counts: _Counts, has_niacin_ul: bool) -> list[str]:
+    notes = list(targets.notes) + list(attrs.get("notes", []))
+    repeats = counts.accounting.duplicates
     if repeats:
         from planner.render import DUPLICATES_NOTE
 
         notes.append(DUPLICATES_NOTE.format(n=repeats).removeprefix("Note: "))
-    reasons = entries["reason"] if "reason" in entries else pd.Series([], dtype=object)
-    unfinished = reasons.astype(str).str.startswith(UNFINISHED_DAY)
-    if unfinished.any():
-        n = int(unfinished.sum())
+    if counts.unfinished:
+        n = counts.unfinished
         notes.append(
             f"{n} day{'s are' if n != 1 else ' is'} marked not completed in Cronometer: "
             "the totals of an unfinished day may be partial, so a gap on it may be a "
             "logging gap."
         )
-    notes += sources.source_notes(entries, nutrients)
-    notes += amount_notes(entries)
+    level = attrs.get("level", "entry")
+    notes += sources.source_notes(level, counts.supplements, counts.supplements_used, has_niacin_ul)
+    notes += amount_notes(counts.other_table, counts.default_portion)
     return notes
 
 
-def amount_notes(entries: pd.DataFrame) -> list[str]:
-    """What the report says of amounts read another way (:mod:`planner.portions`)."""
-    if "amount_basis" not in entries:
-        return []
-    used = entries["status"].eq("matched")
-    basis = entries.loc[used, "amount_basis"].value_counts()
+def amount_notes(other_table: int, default_portion: int) -> list[str]:
+    """What the report says of amounts read another way (:mod:`planner.portions`): the
+    used entries read through the other USDA table, and those counted as USDA's default
+    amount.
+
+    Examples
+    --------
+    >>> len(amount_notes(0, 0)), amount_notes(1, 0)[0][:40]
+    (0, '1 entry named a measure the chosen food ')
+    """
     notes = []
-    if basis.get("other_table", 0):
-        n = int(basis["other_table"])
+    if other_table:
+        n = other_table
         notes.append(
             f"{n} entr{'ies' if n != 1 else 'y'} named a measure the chosen food lacks; "
             "it was read through the same food in the other USDA table (entries.csv, "
             "amount_basis 'other_table')."
         )
-    if basis.get("default_portion", 0):
-        n = int(basis["default_portion"])
+    if default_portion:
+        n = default_portion
         notes.append(
             f"{n} entr{'ies' if n != 1 else 'y'} gave no amount planner could convert "
             "(a count, a serving, a handful): each was counted as USDA's default amount "
@@ -441,39 +570,59 @@ def _target_frame(targets: dict[str, Targets]) -> pd.DataFrame:
 
 
 def _days(live: pd.DataFrame, limits: pd.DataFrame, carried: list[str] | None):
-    """One row per person, day and scored nutrient, from one group-by over all rows."""
+    """One row per person, day and scored nutrient, from group-bys over all rows at once.
+
+    Returns the table and, per row, its person and nutrient as one code (``person's place
+    in limits * nutrients + nutrient's place``) for :func:`_period`. The rows are grouped
+    by one integer per (person, day), in the order of person then day, so that text is
+    hashed once rather than in every group-by.
+    """
     ids = _scored()
-    keys = [live["person"], live["date"]]
+    if live.empty:
+        return _empty_days(), np.zeros(0, dtype=np.int64)
+    person, people = pd.factorize(live["person"], sort=True)
+    day, dates = pd.factorize(live["date"], sort=True)
+    group, pairs = pd.factorize(person.astype(np.int64) * len(dates) + day, sort=True)
     values = live[ids]
-    sums = values.groupby(keys, sort=True).sum(min_count=1)
-    if sums.empty:
-        return _empty_days()
+    sums = values.groupby(group, sort=True).sum(min_count=1)
     known = values.notna()
-    n_known = known.groupby(keys, sort=True).sum()
-    n_entries = live.groupby(keys, sort=True).size()
+    n_known = known.groupby(group, sort=True).sum()
+    n_entries = np.bincount(group, minlength=len(pairs)).astype(np.int64)
     energy = live["energy_kcal"].fillna(0.0)
-    energy_with = known.mul(energy, axis=0).groupby(keys, sort=True).sum()
-    energy_total = energy.groupby(keys, sort=True).sum()
-    by_source = _by_source(live, ids, sums.index)
+    energy_with = known.mul(energy, axis=0).groupby(group, sort=True).sum()
+    energy_total = energy.groupby(group, sort=True).sum().to_numpy()
+    by_source = _by_source(live, ids, group, len(pairs))
     # the amount checked against each UL: what the UL covers (planner.sources.ul_amounts)
-    ul_sums = sources.ul_amounts(live, ids).groupby(keys, sort=True).sum(min_count=1)
+    ul_sums = sources.ul_amounts(live, ids).groupby(group, sort=True).sum(min_count=1)
 
-    def stacked(frame: pd.DataFrame) -> np.ndarray:
-        return frame.stack(future_stack=True).to_numpy()
+    def flat(frame: pd.DataFrame) -> np.ndarray:  # row by row: each group's nutrients
+        return frame.to_numpy().reshape(-1)
 
-    long = sums.stack(future_stack=True).rename("intake").to_frame()
-    long.index.names = ["person", "date", "nutrient"]
-    long["known"] = stacked(n_known)
-    long["energy_with"] = stacked(energy_with)
-    long["intake_food"] = stacked(by_source["food"])
-    long["intake_supplements"] = stacked(by_source["supplements"])
-    long["ul_intake"] = stacked(ul_sums)
-    long = long.reset_index()
-    per_day = pd.DataFrame({"entries": n_entries, "energy_total": energy_total}).reset_index()
-    per_day.columns = ["person", "date", "entries", "energy_total"]
-    long = long.merge(per_day, on=["person", "date"], how="left")
-    columns = ["person", "nutrient", "target", "ul", "ul_applies"]
-    long = long.merge(limits[columns], on=["person", "nutrient"], how="left")
+    n_ids = len(ids)
+    row_group = np.repeat(np.arange(len(pairs)), n_ids)
+    row_nutrient = np.tile(np.arange(n_ids), len(pairs))
+    who = pd.Index(limits["person"].unique())
+    place = who.get_indexer(people)[pairs // len(dates)][row_group]  # in limits' people
+    key = place.astype(np.int64) * n_ids + row_nutrient
+    lookup = _by_key(limits, who, ids)
+    long = pd.DataFrame(
+        {
+            "person": people.take((pairs // len(dates))[row_group]),
+            "date": dates.take((pairs % len(dates))[row_group]),
+            "nutrient": pd.Index(ids).take(row_nutrient),
+            "intake": flat(sums),
+            "known": flat(n_known),
+            "energy_with": flat(energy_with),
+            "intake_food": flat(by_source["food"]),
+            "intake_supplements": flat(by_source["supplements"]),
+            "ul_intake": flat(ul_sums),
+            "entries": n_entries[row_group],
+            "energy_total": energy_total[row_group],
+            "target": lookup["target"][key],
+            "ul": lookup["ul"][key],
+            "ul_applies": lookup["ul_applies"][key],
+        }
+    )
     long.loc[~long["ul_applies"].astype(bool), "ul_intake"] = np.nan
 
     long["completeness"] = long["known"] / long["entries"]
@@ -486,7 +635,22 @@ def _days(live: pd.DataFrame, limits: pd.DataFrame, carried: list[str] | None):
     long["percent_of_target"] = 100.0 * long["intake"] / long["target"]
     long["lower_bound"] = long["completeness"] < 1.0
     long["status"] = _status(long, carried)
-    return long[DAY_COLUMNS]
+    return long[DAY_COLUMNS], key
+
+
+def _by_key(limits: pd.DataFrame, who: pd.Index, ids: list[str]) -> dict[str, np.ndarray]:
+    """Each limits column as an array indexed by person and nutrient code (see
+    :func:`_days`); NaN (False) where a person lacks a nutrient's row."""
+    key = who.get_indexer(limits["person"]).astype(np.int64) * len(ids) + pd.Index(ids).get_indexer(
+        limits["nutrient"]
+    )
+    ok = key >= 0
+    size = len(who) * len(ids)
+    out = {"target": np.full(size, np.nan), "ul": np.full(size, np.nan)}
+    out["ul_applies"] = np.zeros(size, dtype=bool)
+    for column, array in out.items():
+        array[key[ok]] = limits[column].to_numpy(dtype=array.dtype)[ok]
+    return out
 
 
 DAY_COLUMNS = [
@@ -496,8 +660,8 @@ DAY_COLUMNS = [
 ]  # fmt: skip
 
 
-def _by_source(live: pd.DataFrame, ids: list[str], index: pd.Index) -> dict[str, pd.DataFrame]:
-    """Per person and day, the intake from food and from supplements.
+def _by_source(live: pd.DataFrame, ids: list[str], group: np.ndarray, n: int):
+    """Per person and day (``group``, of ``n``), the intake from food and from supplements.
 
     Food is NaN where no food row of the day has a value (unknown); supplements are 0 on a
     day without any, since nothing was taken.
@@ -506,8 +670,7 @@ def _by_source(live: pd.DataFrame, ids: list[str], index: pd.Index) -> dict[str,
     out = {}
     for name, rows in (("food", ~supp), ("supplements", supp)):
         part = live.loc[rows, ids]
-        keys = [live.loc[rows, "person"], live.loc[rows, "date"]]
-        sums = part.groupby(keys, sort=True).sum(min_count=1).reindex(index)
+        sums = part.groupby(group[rows], sort=True).sum(min_count=1).reindex(range(n))
         out[name] = sums.fillna(0.0) if name == "supplements" else sums
     return out
 
@@ -532,29 +695,28 @@ def _status(frame: pd.DataFrame, carried: list[str] | None, intake="intake", ul=
     return status
 
 
-def _period(days: pd.DataFrame, limits: pd.DataFrame, live: pd.DataFrame, carried) -> pd.DataFrame:
-    """One row per person and scored nutrient over the period."""
+def _period(days, day_key, limits, live, carried) -> pd.DataFrame:
+    """One row per person and scored nutrient over the period (in the order of
+    ``limits``), from group-bys on the integer codes :func:`_days` gives its rows."""
     ids = _scored()
     frame = limits.copy()
+    who = pd.Index(limits["person"].unique())
+    key = who.get_indexer(frame["person"]).astype(np.int64) * len(ids) + pd.Index(ids).get_indexer(
+        frame["nutrient"]
+    )
     if len(days):
-        keys = [days["person"], days["nutrient"]]
-        g = days.groupby(keys, sort=False)
-        status = days["status"]
-        stats = pd.DataFrame(
-            {
-                "mean_intake": g["intake"].mean(),
-                "mean_intake_food": g["intake_food"].mean(),
-                "mean_intake_supplements": g["intake_supplements"].mean(),
-                "mean_ul_intake": g["ul_intake"].mean(),
-                "days": g.size(),
-                "days_met": status.eq("met").groupby(keys, sort=False).sum(),
-                "days_below": status.eq("below").groupby(keys, sort=False).sum(),
-                "days_above_ul": status.isin(["above_ul", "above_cdrr"])
-                .groupby(keys, sort=False)
-                .sum(),
-            }
-        ).reset_index()
-        frame = frame.merge(stats, on=["person", "nutrient"], how="left")
+        g = days.groupby(day_key, sort=False)
+        status = days["status"].to_numpy()
+
+        def count(mask) -> np.ndarray:
+            return np.bincount(day_key[mask], minlength=len(who) * len(ids))[key]
+
+        for column, source in zip(PERIOD_MEANS, MEANS_OF, strict=True):
+            frame[column] = g[source].mean().reindex(key).to_numpy()
+        frame["days"] = count(np.ones(len(days), dtype=bool))
+        frame["days_met"] = count(status == "met")
+        frame["days_below"] = count(status == "below")
+        frame["days_above_ul"] = count((status == "above_ul") | (status == "above_cdrr"))
     else:
         for column in PERIOD_MEANS:
             frame[column] = np.nan
@@ -563,22 +725,24 @@ def _period(days: pd.DataFrame, limits: pd.DataFrame, live: pd.DataFrame, carrie
     for column in ("days", "days_met", "days_below", "days_above_ul"):
         frame[column] = frame[column].fillna(0).astype(int)
     # completeness over the period: the share of entries (and of energy) with a value
+    person = who.get_indexer(live["person"])
     known = live[ids].notna()
-    n_live = live.groupby("person").size()
+    n_live = np.bincount(person, minlength=len(who)).astype(float)
+    n_live[n_live == 0] = np.nan  # a person without rows has no completeness
     energy = live["energy_kcal"].fillna(0.0)
-    per_person = pd.DataFrame(
-        {
-            "known": known.groupby(live["person"]).sum().stack(future_stack=True),
-            "energy_with": known.mul(energy, axis=0).groupby(live["person"]).sum()
-            .stack(future_stack=True),
-        }
-    ).reset_index()  # fmt: skip
-    per_person.columns = ["person", "nutrient", "known", "energy_with"]
-    frame = frame.merge(per_person, on=["person", "nutrient"], how="left")
-    frame["completeness"] = frame["known"] / frame["person"].map(n_live)
-    energy_total = energy.groupby(live["person"]).sum()
-    frame["energy_completeness"] = frame["energy_with"] / frame["person"].map(
-        energy_total.where(energy_total > 0)
+    place = who.get_indexer(frame["person"])
+    nutrient = pd.Index(ids).get_indexer(frame["nutrient"])
+    per_person = {
+        "known": known.groupby(person).sum(),
+        "energy_with": known.mul(energy, axis=0).groupby(person).sum(),
+    }
+    for column, table in per_person.items():
+        full = table.reindex(range(len(who))).to_numpy(dtype=float)
+        frame[column] = full[place, nutrient]
+    frame["completeness"] = frame["known"] / n_live[place]
+    energy_total = energy.groupby(person).sum().reindex(range(len(who))).to_numpy()
+    frame["energy_completeness"] = (
+        frame["energy_with"] / np.where(energy_total > 0, energy_total, np.nan)[place]
     )
     frame["in_export"] = True
     if carried is not None:
@@ -600,6 +764,7 @@ def _period(days: pd.DataFrame, limits: pd.DataFrame, live: pd.DataFrame, carrie
 
 
 PERIOD_MEANS = ("mean_intake", "mean_intake_food", "mean_intake_supplements", "mean_ul_intake")
+MEANS_OF = ("intake", "intake_food", "intake_supplements", "ul_intake")
 
 
 def _gaps(nutrients: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from planner import __version__
 from planner.analysis import GapReport
+from planner.entries import iso_dates
 from planner.limits import limit_findings
 from planner.render import NOT_MEDICAL_ADVICE, clip, fmt_number, rows_table, table, wrap
 from planner.sources import (
@@ -479,6 +480,12 @@ def _cohort_table(reports: dict[str, GapReport], name: str) -> pd.DataFrame | No
     return table
 
 
+def cohort_entries(reports: dict[str, GapReport]) -> pd.DataFrame | None:
+    """Every report's entries as one table, in diary order, when they were scored together
+    (None when they were not: concatenate each report's)."""
+    return _cohort_table(reports, "entries")
+
+
 def summary_frame(reports: dict[str, GapReport]) -> pd.DataFrame:
     """One row per person and nutrient over the period, as written to ``summary.csv``."""
     table = _cohort_table(reports, "nutrients")
@@ -497,8 +504,7 @@ def daily_frame(reports: dict[str, GapReport]) -> pd.DataFrame:
                           names=["person", None])  # fmt: skip
         table = table.reset_index(level=0)
     table = table.reset_index(drop=True)
-    dates = pd.to_datetime(table["date"])
-    return table.assign(date=dates.dt.strftime("%Y-%m-%d"))
+    return table.assign(date=iso_dates(table["date"]))
 
 
 COHORT_HEADERS = ["person", "profile", "days", "rows used", "gaps (mean % of target)"]
