@@ -36,6 +36,7 @@ import pandas as pd
 
 from planner import nutrients as registry
 from planner import sources
+from planner.columns import each_distinct, text_column
 from planner.diary import UNFINISHED_DAY
 from planner.entries import Accounting, account
 from planner.targets import Profile, Targets, targets_for_profile
@@ -418,7 +419,7 @@ def _counts_by_person(entries: pd.DataFrame) -> dict[str, _Counts]:
     counted = {
         "rows": per_person(np.ones(len(entries))),
         "duplicates": per_person(column("duplicate_of", 0) > 0),
-        "unfinished": per_person(_each_distinct(reasons, lambda r: r.startswith(UNFINISHED_DAY))),
+        "unfinished": per_person(each_distinct(reasons, lambda r: r.startswith(UNFINISHED_DAY))),
         "supplements": per_person(supp),
         "supplements_used": per_person(supp & used),
         "other_table": per_person(used & basis.eq("other_table").to_numpy()),
@@ -435,12 +436,6 @@ def _counts_by_person(entries: pd.DataFrame) -> dict[str, _Counts]:
         )  # fmt: skip
         out[name] = _Counts(accounting, **n)
     return out
-
-
-def _each_distinct(cells: pd.Series, test) -> np.ndarray:
-    """``test`` of each cell, once per distinct value, as booleans."""
-    codes, distinct = pd.factorize(cells)
-    return np.array([bool(test(c)) for c in distinct], dtype=bool)[codes]
 
 
 def _notes(targets: Targets, attrs: dict, counts: _Counts, has_niacin_ul: bool) -> list[str]:
@@ -679,20 +674,26 @@ def _empty_days() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in DAY_COLUMNS})
 
 
+STATUS_NAMES = ("unknown", "above_ul", "above_cdrr", "met", "below", "not_in_export")
+
+
 def _status(frame: pd.DataFrame, carried: list[str] | None, intake="intake", ul="ul_intake"):
-    over_limit = np.where(frame["nutrient"].eq("sodium_mg"), "above_cdrr", "above_ul")
-    status = np.select(
+    """Each row's status (a text column; see the module docstring)."""
+    amount = frame[intake].to_numpy(dtype=float)
+    over_limit = np.where(frame["nutrient"].eq("sodium_mg").to_numpy(), 2, 1)
+    code = np.select(
         [
-            frame[intake].isna(),
-            frame["ul_applies"].astype(bool) & (frame[ul] > frame["ul"]),
-            frame[intake] >= frame["target"],
+            np.isnan(amount),
+            frame["ul_applies"].astype(bool).to_numpy()
+            & (frame[ul].to_numpy(dtype=float) > frame["ul"].to_numpy(dtype=float)),
+            amount >= frame["target"].to_numpy(dtype=float),
         ],
-        ["unknown", over_limit, "met"],
-        default="below",
-    ).astype(object)
+        [0, over_limit, 3],
+        default=4,
+    )
     if carried is not None:
-        status[~frame["nutrient"].isin(carried).to_numpy()] = "not_in_export"
-    return status
+        code[~frame["nutrient"].isin(carried).to_numpy()] = STATUS_NAMES.index("not_in_export")
+    return text_column(STATUS_NAMES, code)
 
 
 def _period(days, day_key, limits, live, carried) -> pd.DataFrame:

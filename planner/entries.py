@@ -39,11 +39,11 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from planner import nutrients as registry
 from planner import sources
 from planner.amounts import read_amount
+from planner.columns import each_distinct, factorize, text_column
 from planner.foods import load_foods
 from planner.matching import CONFIDENT, FoodMatcher
 from planner.portions import convert_rows
@@ -183,7 +183,7 @@ def _resolve_foods(diary, matcher, export, carried, recompute) -> pd.DataFrame:
     food_id = _objects(diary["food_id"])
     given = (food_id != "") & live
     table_ids = matcher.foods.index
-    unknown_id = given & ~_each_distinct(food_id, lambda f: f in table_ids)
+    unknown_id = given & ~each_distinct(food_id, lambda f: f in table_ids)
     # a food id the diary gives makes the row a food; otherwise supplements are not matched
     supplement = sources.supplement_rows(diary) & live & ~given
     confidence = np.full(n, np.nan)
@@ -236,20 +236,20 @@ def _resolve_foods(diary, matcher, export, carried, recompute) -> pd.DataFrame:
     passed = ["source_row", "person", "date", "time", "meal", "food_text", "amount_text"]
     columns = {c: diary[c] for c in passed}
     columns.update(
-        food_id=_strings(food_values, food),
-        description=_strings([_descriptions().get(f, "") for f in food_values], food),
+        food_id=text_column(food_values, food),
+        description=text_column([_descriptions().get(f, "") for f in food_values], food),
         quantity=amounts["quantity"],
         unit=amounts["unit"],
         grams=grams,
         amount_basis=amounts["amount_basis"],
-        status=_strings(STATUSES, status),
+        status=text_column(STATUSES, status),
         confidence=confidence,
-        method=_strings(*_distinct(method)),
-        source=_strings(SOURCES, source),
-        reason=_strings(*_distinct(reason)),
+        method=text_column(*factorize(method)),
+        source=text_column(SOURCES, source),
+        reason=text_column(*factorize(reason)),
         duplicate_of=diary["duplicate_of"],
         supplement=supplement,
-        filled=_strings(*_distinct(filled_ids)),
+        filled=text_column(*factorize(filled_ids)),
     )
     out = pd.DataFrame(columns, index=diary.index)
     nutrients = pd.DataFrame(values, columns=list(ids), index=diary.index, copy=False)
@@ -259,28 +259,6 @@ def _resolve_foods(diary, matcher, export, carried, recompute) -> pd.DataFrame:
 def _objects(column: pd.Series) -> np.ndarray:
     """A text column as a writable numpy array of Python strings (blank for missing)."""
     return column.fillna("").to_numpy(dtype=object, copy=True)
-
-
-def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of an array and each row's code into them."""
-    codes, uniques = pd.factorize(values)
-    return np.asarray(uniques, dtype=object), codes
-
-
-def _strings(uniques, codes: np.ndarray):
-    """A text column from its distinct values and each row's code into them.
-
-    With pandas' Arrow-backed strings (pandas 3) the rows are taken in Arrow, without a
-    Python string per row; with NumPy object strings, in NumPy.
-    """
-    if not _ARROW_TEXT:
-        return np.asarray(uniques, dtype=object)[codes]
-    distinct = pa.array(list(uniques), type=pa.large_string())
-    return pd.array(distinct.take(pa.array(codes)), dtype=_STR)
-
-
-_STR = pd.Series([""]).dtype  # the dtype pandas gives text: str (Arrow) or object
-_ARROW_TEXT = getattr(_STR, "storage", None) == "pyarrow"
 
 
 def _apply_matches(diary, matcher, wanted, food_id, confidence, method, note) -> None:
@@ -330,9 +308,9 @@ def _apply_amounts(diary, live, food, food_values, matcher) -> dict[str, np.ndar
     )
     return {
         "quantity": quantity[code],
-        "unit": _strings(unit, code),
+        "unit": text_column(unit, code),
         "grams": grams,
-        "amount_basis": _strings(*_distinct(basis)),
+        "amount_basis": text_column(*factorize(basis)),
         "note": note,
     }
 
@@ -356,7 +334,7 @@ def _status(live, has_export, table_ok, filled, conf, grams, food_id, match_note
     and reason (worked out once per distinct combination of what it depends on)."""
     matched, low, unmatched, rejected = range(len(STATUSES))
     food = food_id != ""
-    negative = live & _each_distinct(amount_note, lambda t: "negative amount" in t)
+    negative = live & each_distinct(amount_note, lambda t: "negative amount" in t)
     too_much = live & np.isfinite(grams) & (grams > MAX_GRAMS)
     weak = live & food & (conf < CONFIDENT)
 
@@ -395,12 +373,6 @@ def _status(live, has_export, table_ok, filled, conf, grams, food_id, match_note
         )
         reason[live] = texts[key]
     return status, source, reason
-
-
-def _each_distinct(values: np.ndarray, test) -> np.ndarray:
-    """``test`` of each value, worked out once per distinct value, as booleans."""
-    distinct, codes = _distinct(values)
-    return np.array([bool(test(v)) for v in distinct], dtype=bool)[codes]
 
 
 def _reason(status, source, prior, match_note, amount_note, grams, has_food, supplement) -> str:
@@ -482,4 +454,6 @@ def iso_dates(dates: pd.Series) -> pd.Series:
     """
     codes, distinct = pd.factorize(pd.to_datetime(dates))
     text = [*pd.DatetimeIndex(distinct).strftime("%Y-%m-%d"), ""]
-    return pd.Series(_strings(text, np.where(codes < 0, len(text) - 1, codes)), index=dates.index)
+    return pd.Series(
+        text_column(text, np.where(codes < 0, len(text) - 1, codes)), index=dates.index
+    )

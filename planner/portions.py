@@ -30,11 +30,14 @@ import pandas as pd
 
 from planner.amounts import Amount, Grams, Portion, Rule, grams_rule, portion_records
 from planner.foods import load_portions
+from planner.workers import can_fork, cores, fork_map, split
 
 DEFAULT_MEASURE = "quantity not specified"
 # FNDDS rows that are not a portion a person eats: condiment guides, and the default
 SPECIAL_MEASURES = (DEFAULT_MEASURE, "guideline amount")
 BASES = ("", "other_table", "default_portion")
+# Distinct (food, unit) readings from which they are shared among cores (planner.workers)
+PARALLEL_READINGS = 20_000
 # Household words a default amount can stand in for ("a handful", "1 serving", "1 medium");
 # any other unit ("2 smidgens") is not guessed at.
 HOUSEHOLD_WORDS = frozenset(
@@ -271,7 +274,8 @@ def convert_rows(
     (food, unit) is read once (:meth:`PortionBook.reading`), with the same food in the
     other table looked up, in one call, only for the foods that lack a unit, and the grams
     of every row are the rule's product over its quantity: the same floats, basis and note
-    as :meth:`PortionBook.convert` row by row.
+    as :meth:`PortionBook.convert` row by row. Many readings are shared among the cores
+    (:mod:`planner.workers`).
 
     Parameters
     ----------
@@ -310,20 +314,15 @@ def convert_rows(
         (whose + 1) * len(units) + unit_of[amount], return_index=True, return_inverse=True
     )
     inverse = inverse.reshape(-1)
-    # each distinct (food, unit) read through the food's own portions first
     todo = [(foods[food[r]], amounts[amount[r]]) for r in first]
-    readings = [book.reading(a.unit, a.kind, food_id, describe(food_id)) for food_id, a in todo]
-    lacking = [i for i, r in enumerate(readings) if not r.rule.ok]
-    if lacking:
-        same = equivalents(dict.fromkeys(todo[i][0] for i in lacking))
-        for i in lacking:
-            food_id, a = todo[i]
-            other = same.get(food_id, "")
-            fndds = food_id if len(food_id) == 8 else (other if len(other) == 8 else "")
-            readings[i] = book.reading(
-                a.unit, a.kind, food_id, describe(food_id), other, describe(other), fndds,
-                readings[i].rule,
-            )  # fmt: skip
+
+    def read(part: list[tuple[str, Amount]]) -> list[Reading]:
+        return _readings(part, book, describe, equivalents)
+
+    if len(todo) >= PARALLEL_READINGS and can_fork():  # in food order: a food in one part
+        readings = [r for part in fork_map(read, split(todo, 2 * cores())) for r in part]
+    else:
+        readings = read(todo)
     # the grams: quantity x factor 1 x factor 2 x factor 3, in that order (x 1.0 is exact)
     width = max(len(r.rule.factors) for r in readings)
     factors = np.ones((len(readings), width))
@@ -345,6 +344,24 @@ def convert_rows(
         told = np.array([readings[k].converted(q).note for k, q in distinct], dtype=object)
         note[rows] = told[codes]
     return grams, basis, note
+
+
+def _readings(todo, book: PortionBook, describe, equivalents) -> list[Reading]:
+    """The reading of each (food id, amount), through the food's own portions first, then
+    (in one call for all the foods that lack a unit) through its equivalent's."""
+    readings = [book.reading(a.unit, a.kind, food_id, describe(food_id)) for food_id, a in todo]
+    lacking = [i for i, r in enumerate(readings) if not r.rule.ok]
+    if lacking:
+        same = equivalents(dict.fromkeys(todo[i][0] for i in lacking))
+        for i in lacking:
+            food_id, a = todo[i]
+            other = same.get(food_id, "")
+            fndds = food_id if len(food_id) == 8 else (other if len(other) == 8 else "")
+            readings[i] = book.reading(
+                a.unit, a.kind, food_id, describe(food_id), other, describe(other), fndds,
+                readings[i].rule,
+            )  # fmt: skip
+    return readings
 
 
 @cache

@@ -520,7 +520,11 @@ def render_cohort(reports: dict[str, GapReport], where: str = "--json and --out-
     for person, report in reports.items():
         gaps = report.gaps
         counts["with_gaps"] += not gaps.empty
-        shown = ", ".join(f"{g.name} {g.percent_of_target:.0f}%" for g in gaps.head(4).itertuples())
+        first = gaps.head(4)  # columns, not itertuples: a namedtuple class per person is slow
+        shown = ", ".join(
+            f"{name} {percent:.0f}%"
+            for name, percent in zip(first["name"], first["percent_of_target"], strict=True)
+        )
         if len(gaps) > 4:
             shown += f", +{len(gaps) - 4} more"
         a = report.accounting

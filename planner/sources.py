@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
+from planner.columns import each_distinct, factorize
 
 DFE_PER_FOLIC_ACID = 1.7  # µg DFE per µg of folic acid taken with food (21 CFR 101.9)
 
@@ -120,7 +121,8 @@ def supplement_rows(diary: pd.DataFrame) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype=bool)
     marked = _group_marks(diary[_marking_column(diary)])
-    return marked | _each_distinct(diary["food_text"], looks_like_supplement)
+    texts = diary["food_text"].fillna("").astype(str)
+    return marked | each_distinct(texts, looks_like_supplement)
 
 
 def _marking_column(diary: pd.DataFrame) -> str:
@@ -138,14 +140,7 @@ def _marking_column(diary: pd.DataFrame) -> str:
 
 def _group_marks(cells: pd.Series) -> np.ndarray:
     """Which cells of a meal or category column name a group of supplements."""
-    return _each_distinct(cells, lambda c: bool(SUPPLEMENT_GROUPS.match(c)))
-
-
-def _each_distinct(cells: pd.Series, test) -> np.ndarray:
-    """``test`` of each cell's text (blank for missing) as booleans, once per distinct text:
-    a cohort repeats its food texts and meals many times over."""
-    codes, distinct = pd.factorize(cells.fillna("").astype(str))
-    return np.array([bool(test(c)) for c in distinct], dtype=bool)[codes]
+    return each_distinct(cells.fillna("").astype(str), lambda c: SUPPLEMENT_GROUPS.match(c))
 
 
 def supplement_note(diary: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
@@ -210,8 +205,9 @@ def filled_column(filled: np.ndarray, ids: list[str], wanted: list[str]) -> np.n
 def fortified_rows(entries: pd.DataFrame) -> np.ndarray:
     """Food rows whose food is fortified or enriched, as the food table tells
     (:func:`fortified_foods`)."""
-    ids = entries["food_id"].where(entries["food_id"].ne(""))
-    return fortified_foods().reindex(ids).fillna(False).to_numpy(dtype=bool)
+    distinct, codes = factorize(entries["food_id"].fillna(""))
+    known = fortified_foods().reindex(pd.Index(distinct).where(distinct != ""))
+    return known.fillna(False).to_numpy(dtype=bool)[codes]
 
 
 @cache

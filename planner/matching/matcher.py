@@ -33,13 +33,16 @@ from planner.matching.features import PAIR_FEATURES, pair_features
 from planner.matching.index import TEXT_KINDS, FoodIndex
 from planner.matching.model import MatchModel, load_model, score_pairs
 from planner.matching.text import normalise, query_words, words
+from planner.workers import can_fork, cores, fork_map, split
 
 # Entries that are not foods: quick adds of a nutrient, supplements, medicines.
 PSEUDO_FOODS = words("calorie cal kcal protein carb carbohydrate fat fiber quick add quickadd")
 EQUIVALENT_ENERGY = 1.3  # at most this ratio of energy per 100 g between equivalents
 EQUIVALENT_TRIES, EQUIVALENT_MARGIN = 5, 3.0  # candidates tried, and how far below the best
 BATCH = 4096  # lines scored together (bounds the memory of the pair tables)
-PARALLEL_MIN_TEXTS = 4096  # kept for callers that split work; scoring is one process
+# Texts to score per forked process (planner.workers): fewer than twice this many are
+# scored in this process, where forking would cost more than it saves.
+PARALLEL_MIN_TEXTS = 4096
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,8 @@ class FoodMatcher:
         return self.match([text])[text]
 
     def match(self, texts: Iterable[str]) -> dict[str, Match]:
-        """Match many texts; each distinct text is matched once (and remembered)."""
+        """Match many texts; each distinct text is matched once (and remembered), on every
+        core when there are many (:mod:`planner.workers`)."""
         wanted = list(dict.fromkeys(str(t) for t in texts))
         todo = [t for t in wanted if t not in self._cache]
         scored = []
@@ -153,9 +157,19 @@ class FoodMatcher:
                 scored.append(text)
             else:
                 self._cache[text] = quick
-        for start in range(0, len(scored), BATCH):
-            self._cache.update(self._score(scored[start : start + BATCH]))
+        processes = min(cores(), len(scored) // PARALLEL_MIN_TEXTS)
+        if processes > 1 and can_fork():  # each text's match depends on that text only
+            for found in fork_map(self._score_all, split(scored, 2 * processes)):
+                self._cache.update(found)
+        else:
+            self._cache.update(self._score_all(scored))
         return {t: self._cache[t] for t in wanted}
+
+    def _score_all(self, texts: list[str]) -> dict[str, Match]:
+        found = {}
+        for start in range(0, len(texts), BATCH):
+            found.update(self._score(texts[start : start + BATCH]))
+        return found
 
     def candidates(self, text: str, limit: int = 5) -> pd.DataFrame:
         """The best-scored foods for a text, for review and diagnostics: ``food_id``,
