@@ -28,7 +28,6 @@ Statuses per day and over the period:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -36,7 +35,7 @@ import pandas as pd
 
 from planner import nutrients as registry
 from planner import sources
-from planner.columns import each_distinct, text_column
+from planner.columns import each_distinct, positions, text_column
 from planner.diary import UNFINISHED_DAY
 from planner.entries import Accounting, account
 from planner.targets import Profile, Targets, targets_for_profile
@@ -410,7 +409,7 @@ def _counts_by_person(entries: pd.DataFrame) -> dict[str, _Counts]:
     def column(name: str, default) -> pd.Series:
         return entries[name] if name in entries else pd.Series(default, index=entries.index)
 
-    status = pd.Index(STATUSES).get_indexer(entries["status"])
+    status = positions(entries["status"], pd.Index(STATUSES))
     used = status == STATUSES.index("matched")
     by_status = {s: per_person(status == i) for i, s in enumerate(STATUSES)}
     reasons = column("reason", "").astype(str)
@@ -503,20 +502,6 @@ def _complete_columns(entries: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _ul_nutrient(nid: str, row) -> str | None:
-    """The nutrient column a UL is checked on, if the nutrient has a UL (or a CDRR).
-
-    Magnesium's UL is checked on the magnesium of supplements and niacin's on the niacin
-    of supplements and fortified foods (:func:`planner.sources.ul_amounts`); folate's on
-    folic acid.
-    """
-    if nid == "sodium_mg":
-        return "sodium_mg" if not math.isnan(row.cdrr) else None
-    if math.isnan(row.ul):
-        return None
-    return row.ul_nutrient
-
-
 def _targets_by_person(profiles: dict[str, Profile]) -> dict[str, Targets]:
     """Targets for each person, worked out once per distinct profile."""
     from dataclasses import replace
@@ -536,32 +521,44 @@ def _target_frame(targets: dict[str, Targets]) -> pd.DataFrame:
     """One row per person and scored nutrient: target, limit and what the limit is checked on,
     with the name, unit, kind and UL coverage for reports."""
     ids = _scored()
-    shared: dict[int, pd.DataFrame] = {}  # people with the same profile share one table
-    people, keys = [], []
-    for person, t in targets.items():
-        if id(t.table) not in shared:
-            table = t.table.loc[ids]
-            shared[id(t.table)] = pd.DataFrame(
-                {
-                    "key": id(t.table),
-                    "nutrient": ids,
-                    "name": table["name"].to_numpy(),
-                    "unit": table["unit"].to_numpy(),
-                    "kind": table["kind"].to_numpy(),
-                    "ul_covers": table["ul_covers"].to_numpy(),
-                    "target": table["target"].to_numpy(dtype=float),
-                    "ul": np.where(table.index == "sodium_mg", table["cdrr"], table["ul"]),
-                    "ul_nutrient": [_ul_nutrient(nid, r) for nid, r in table.iterrows()],
-                    "ul_form": [sources.UL_FORMS.get(nid, "total") for nid in ids],
-                }
-            )
-        people.append(person)
-        keys.append(id(t.table))
-    who = pd.DataFrame({"person": people, "key": keys})
-    frame = who.merge(pd.concat(shared.values(), ignore_index=True), on="key").drop(columns="key")
-    frame["ul"] = frame["ul"].astype(float)
+    place: dict[int, int] = {}  # people with the same profile share one table
+    shared = []
+    for t in targets.values():
+        if id(t.table) not in place:
+            place[id(t.table)] = len(shared)
+            shared.append(_limits(t.table.loc[ids]))
+    block = np.array([place[id(t.table)] for t in targets.values()], dtype=np.int64)
+    rows = (block[:, None] * len(ids) + np.arange(len(ids))).ravel()
+    who = np.repeat(np.arange(len(targets)), len(ids))
+    frame = pd.DataFrame({"person": text_column(list(targets), who)})
+    for column in shared[0]:
+        frame[column] = np.concatenate([part[column] for part in shared])[rows]
     frame["ul_applies"] = frame["ul_nutrient"].notna()
     return frame
+
+
+def _limits(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """One profile's rows of :func:`_target_frame`, by nutrient (``table`` in that order).
+
+    A nutrient's UL (sodium: its CDRR) is checked on the column ``ul_nutrient`` names
+    (None when it has none): magnesium's on the magnesium of supplements and niacin's on
+    the niacin of supplements and fortified foods (:func:`planner.sources.ul_amounts`);
+    folate's on folic acid.
+    """
+    sodium = table.index == "sodium_mg"
+    limit = np.where(sodium, table["cdrr"], table["ul"]).astype(float)
+    checked = np.where(sodium, "sodium_mg", table["ul_nutrient"].to_numpy(dtype=object))
+    return {
+        "nutrient": np.asarray(table.index, dtype=object),
+        "name": table["name"].to_numpy(dtype=object),
+        "unit": table["unit"].to_numpy(dtype=object),
+        "kind": table["kind"].to_numpy(dtype=object),
+        "ul_covers": table["ul_covers"].to_numpy(dtype=object),
+        "target": table["target"].to_numpy(dtype=float),
+        "ul": limit,
+        "ul_nutrient": np.where(np.isnan(limit), None, checked),
+        "ul_form": np.array([sources.UL_FORMS.get(nid, "total") for nid in table.index], object),
+    }
 
 
 def _days(live: pd.DataFrame, limits: pd.DataFrame, carried: list[str] | None):
@@ -707,17 +704,18 @@ def _period(days, day_key, limits, live, carried) -> pd.DataFrame:
     )
     if len(days):
         g = days.groupby(day_key, sort=False)
-        status = days["status"].to_numpy()
+        status = days["status"]
 
         def count(mask) -> np.ndarray:
+            mask = np.asarray(mask, dtype=bool)
             return np.bincount(day_key[mask], minlength=len(who) * len(ids))[key]
 
         for column, source in zip(PERIOD_MEANS, MEANS_OF, strict=True):
             frame[column] = g[source].mean().reindex(key).to_numpy()
         frame["days"] = count(np.ones(len(days), dtype=bool))
-        frame["days_met"] = count(status == "met")
-        frame["days_below"] = count(status == "below")
-        frame["days_above_ul"] = count((status == "above_ul") | (status == "above_cdrr"))
+        frame["days_met"] = count(status.eq("met"))
+        frame["days_below"] = count(status.eq("below"))
+        frame["days_above_ul"] = count(status.isin(["above_ul", "above_cdrr"]))
     else:
         for column in PERIOD_MEANS:
             frame[column] = np.nan
@@ -726,7 +724,7 @@ def _period(days, day_key, limits, live, carried) -> pd.DataFrame:
     for column in ("days", "days_met", "days_below", "days_above_ul"):
         frame[column] = frame[column].fillna(0).astype(int)
     # completeness over the period: the share of entries (and of energy) with a value
-    person = who.get_indexer(live["person"])
+    person = positions(live["person"], who)
     known = live[ids].notna()
     n_live = np.bincount(person, minlength=len(who)).astype(float)
     n_live[n_live == 0] = np.nan  # a person without rows has no completeness

@@ -52,3 +52,16 @@ def each_distinct(cells, test) -> np.ndarray:
     cells = cells.fillna("") if isinstance(cells, pd.Series) else cells
     distinct, codes = factorize(cells)
     return np.array([bool(test(c)) for c in distinct], dtype=bool)[codes]
+
+
+def positions(cells: pd.Series, index: pd.Index) -> np.ndarray:
+    """Each cell's position in ``index`` (-1 where absent), looked up once per distinct
+    value.
+
+    Examples
+    --------
+    >>> positions(pd.Series(["b", "z", "b"]), pd.Index(["a", "b"])).tolist()
+    [1, -1, 1]
+    """
+    distinct, codes = factorize(cells)
+    return index.get_indexer(distinct)[codes]

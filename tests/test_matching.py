@@ -208,3 +208,15 @@ def test_a_number_in_the_text_picks_that_variant(matcher, text, words):
     food = load_foods().loc[match.food_id]
     said = f"{food['description']} {food['additional_description']}"
     assert all(w in said for w in words), said
+
+
+def test_texts_matched_in_forked_processes_match_as_in_one(forking, monkeypatch):
+    from planner.matching import matcher as matching
+
+    texts = pd.read_csv(DATA / "diary_lines.csv", dtype=str, keep_default_na=False)["text"]
+    texts = list(dict.fromkeys(texts))[:300]
+    monkeypatch.setattr(matching, "PARALLEL_MIN_TEXTS", 50)  # 300 texts: up to 6 processes
+    shared = FoodMatcher(load_foods()).match(texts)
+    monkeypatch.setenv("PLANNER_PROCESSES", "1")
+    alone = FoodMatcher(load_foods()).match(texts)
+    assert shared == alone
