@@ -235,7 +235,8 @@ def cli():
 
     planner scores a food diary against your Dietary Reference Intakes for the nutrients
     muscles and nerves need (magnesium, potassium, calcium, vitamin D, B vitamins),
-    using the USDA SR28 food composition table. Food guidance, not medical advice.
+    using USDA food composition data (SR28 and FNDDS 2021-2023). Food guidance, not medical
+    advice.
     """
 
 
