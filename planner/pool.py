@@ -1,0 +1,561 @@
+"""The foods meal plans are made of: FNDDS foods as eaten, the article's foods, a few more.
+
+Every choice is data in ``planner/data/``, not code:
+
+- ``plan_categories.csv``: each of FNDDS's WWEIA categories, with the role its foods play in
+  a meal (``grain``, ``starch``, ``protein``, ``dairy``, ``vegetable``, ``fruit``,
+  ``nuts_seeds``), the meals they suit and their animal origin, or left out with the reason
+  (baby foods, supplements and formulas, alcohol, drinks, sweets, plain fats, sugars and
+  condiments, mixed dishes).
+- ``plan_descriptions.csv``: patterns on a food's description that leave a food out (fried,
+  salted, sweetened, "not further specified", rarely planned...) or change its role (a sweet
+  potato is the meal's starch).
+- ``plan_portions.csv``: which household portion a food is planned in (a cup, two slices,
+  a medium fruit, 3 oz by weight), never "Quantity not specified" or a "Guideline amount"
+  unless the food has no other.
+- ``plan_families.csv``: when an FNDDS food counts as one of the article's food families,
+  by its WWEIA category and its FPED food groups (leafy greens are dark-green vegetables).
+- ``plan_sr28_foods.csv``: the role of each of the article's SR28 foods and the FNDDS food
+  whose FPED food groups stand in for it (SR28 has none), and the SR28 foods added to the
+  pool (UV-exposed mushrooms, for vitamin D).
+- ``plan_sr28_groups.csv``: the role of a diary's SR28 foods by their SR28 food group.
+
+Diet tags of FNDDS foods are derived from the category's animal origin, FPED's food groups
+and words of the description, erring towards "contains": a food that might hold meat, fish,
+dairy, egg, nuts or gluten is kept out of a pool that excludes it (:func:`diet_tags`).
+
+FPED has no row for 403 FNDDS foods (added after 2017-2018): their food groups are filled
+with the median per 100 g of their WWEIA category and marked ``fped_source = category``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from planner.foods import load_article_foods, load_foods, load_fped, load_portions
+from planner.nutrients import _read_csv as _data
+
+ROLES = ("grain", "starch", "protein", "dairy", "vegetable", "fruit", "nuts_seeds")
+# The FPED columns the Dietary Guidelines group arithmetic needs (per 100 g).
+GROUP_COLUMNS = ("v_total", "v_legumes", "f_total", "g_total", "g_whole", "d_total",
+                 "pf_total", "pf_legumes", "v_drkgr", "pf_seafd_hi")  # fmt: skip
+OZ_GRAMS = 28.349523125
+WEIGHT = "(weight)"  # a portion rule planned by weight, in ounces (portion_seq 0)
+
+
+@dataclass(frozen=True)
+class PoolRules:
+    """The curation tables, read once."""
+
+    categories: pd.DataFrame
+    descriptions: list[dict]
+    portions: list[dict]
+    families: list[dict]
+    sr28: pd.DataFrame
+    sr28_groups: pd.DataFrame
+    staples: list
+
+
+@cache
+def pool_rules() -> PoolRules:
+    """Read the plan-pool data files (see the module docstring)."""
+    categories = pd.DataFrame(_data("plan_categories.csv")).set_index("wweia_code")
+    sr28 = pd.DataFrame(_data("plan_sr28_foods.csv")).set_index("food_id", drop=False)
+    groups = pd.DataFrame(_data("plan_sr28_groups.csv")).set_index("food_group")
+    descriptions = [
+        {**r, "regex": re.compile(r["pattern"], re.IGNORECASE),
+         "codes": set(filter(None, r["wweia_codes"].split(";")))}
+        for r in _data("plan_descriptions.csv")
+    ]  # fmt: skip
+    portions = [
+        {
+            **r,
+            "regex": re.compile(r["measure"], re.IGNORECASE),
+            "amount": float(r["amount"]),
+            "max_grams": float(r["max_grams"]) if r["max_grams"] else float("inf"),
+        }
+        for r in _data("plan_portions.csv")
+    ]
+    families = [
+        {**r, "codes": set(filter(None, r["applies_to"].split(";"))),
+         "regex": re.compile(r["pattern"], re.IGNORECASE) if r["pattern"] else None}
+        for r in _data("plan_families.csv")
+    ]  # fmt: skip
+    staples = [re.compile(r["pattern"], re.IGNORECASE) for r in _data("plan_staples.csv")]
+    return PoolRules(categories, descriptions, portions, families, sr28, groups, staples)
+
+
+def _applies(rule_codes: set, code: str, role: str) -> bool:
+    return not rule_codes or code in rule_codes or role in rule_codes
+
+
+def leave_out_reason(description: str, wweia_code: str) -> str:
+    """Why a description leaves an FNDDS food out of the pool ('' to keep it).
+
+    Examples
+    --------
+    >>> leave_out_reason("Almonds, salted", "2804")
+    'salted: the unsalted version is planned'
+    >>> leave_out_reason("Chicken breast, baked, broiled, or roasted, skin not eaten, from raw",
+    ...                  "2202")
+    ''
+    """
+    for rule in pool_rules().descriptions:
+        if rule["action"] != "leave out" or not _applies(rule["codes"], wweia_code, ""):
+            continue
+        if rule["regex"].search(description):
+            return rule["reason"]
+    return ""
+
+
+def meals_of(description: str, wweia_code: str, meals: tuple) -> tuple:
+    """A food's meals: its category's, unless a ``meals: ...`` rule names others.
+
+    Examples
+    --------
+    >>> meals_of("Peanut butter", "2804", ("breakfast", "snack"))
+    ('breakfast',)
+    """
+    for rule in pool_rules().descriptions:
+        if not rule["action"].startswith("meals:") or not _applies(rule["codes"], wweia_code, ""):
+            continue
+        if rule["regex"].search(description):
+            return tuple(m.strip() for m in rule["action"].split(":", 1)[1].split(";"))
+    return meals
+
+
+def role_of(description: str, wweia_code: str, base: str) -> str:
+    """A food's role: its category's (``base``), unless a description rule changes it.
+
+    Examples
+    --------
+    >>> role_of("Sweet potato, baked, no added fat", "6406", "vegetable")
+    'starch'
+    >>> role_of("Egg, whole, cooked, scrambled", "", "dairy")
+    'protein'
+    """
+    if not base:
+        return ""
+    for rule in pool_rules().descriptions:
+        action = rule["action"]
+        if action == "leave out" or action.startswith("meals:"):
+            continue
+        if _applies(rule["codes"], wweia_code, "") and rule["regex"].search(description):
+            return "" if action == "no role" else action
+    return base
+
+
+def household_portion(food_id: str, code: str, role: str) -> dict | None:
+    """The household portion a food is planned in, by the first rule of
+    ``plan_portions.csv`` that fits it and one of its measures.
+
+    Returns ``portion_seq`` (0 for a portion by weight), ``portion_amount``,
+    ``portion_measure`` (as shown) and ``portion_grams``; None for a food with no portion.
+
+    Examples
+    --------
+    >>> household_portion("51300110", "4202", "grain")["portion_measure"]
+    'slice'
+    >>> p = household_portion("26137120", "2402", "protein")
+    >>> p["portion_seq"], p["portion_amount"], round(p["portion_grams"], 1)
+    (0, 3.0, 85.0)
+    """
+    rows = _portions_of(food_id)
+    for rule in pool_rules().portions:
+        if not _applies(set(filter(None, rule["applies_to"].split(";"))), code, role):
+            continue
+        if rule["measure"] == WEIGHT:
+            return _portion(0, rule["amount"], rule["label"] or "oz", rule["amount"] * OZ_GRAMS)
+        for seq, amount, measure, grams in rows:
+            grams_each = rule["amount"] * grams / amount if amount > 0 else 0.0
+            if rule["regex"].fullmatch(measure) and 0 < grams_each <= rule["max_grams"]:
+                return _portion(seq, rule["amount"], rule["label"] or measure, grams_each)
+    # nothing household: USDA's default portion, if that is all there is
+    for seq, amount, measure, grams in rows:
+        if measure.startswith("Quantity not specified") and amount > 0:
+            return _portion(seq, 1.0, "serving", grams / amount)
+    return None
+
+
+def _portion(seq: int, amount: float, measure: str, grams: float) -> dict:
+    return {"portion_seq": int(seq), "portion_amount": float(amount),
+            "portion_measure": measure, "portion_grams": float(grams)}  # fmt: skip
+
+
+@cache
+def _portion_index() -> dict:
+    portions = load_portions()
+    index: dict = {}
+    household = ~portions["measure"].str.startswith(("Quantity not specified", "Guideline"))
+    # household measures first, USDA's defaults last
+    ordered = pd.concat([portions[household], portions[~household]])
+    for row in ordered.itertuples(index=False):
+        index.setdefault(row.food_id, []).append((row.seq, row.amount, row.measure, row.grams))
+    return index
+
+
+def _portions_of(food_id: str) -> list:
+    return _portion_index().get(food_id, [])
+
+
+# --- diet tags ---------------------------------------------------------------------------
+
+_NOT_DAIRY = re.compile(
+    r"non-dairy|(soy|almond|oat|rice|coconut|cashew) milk|(peanut|almond|cashew|nut|seed) "
+    r"butter|butternut|butter beans|cocoa butter|cream of (wheat|rice)",
+    re.IGNORECASE,
+)
+_WORDS = {
+    "dairy": r"\b(?:milk|cheese|yogurt|butter|buttermilk|cream|whey|casein|kefir|ghee|queso|"
+    r"paneer|ricotta)\b",
+    "egg": r"\beggs?\b|omelet|challah|custard|mayonnaise",
+    "meat": r"\b(?:beef|pork|ham|bacon|chicken|turkey|lamb|veal|venison|bison|duck|meat|"
+    r"sausage|gelatin|lard|broth|stock|drippings|anchov\w*)\b",
+    "fish": r"\b(?:fish|salmon|tuna|cod|sardines?|anchov\w*|shrimp|crab|clams?|oysters?|"
+    r"lobster|scallops?|mussels|crayfish|calamari|worcestershire)\b",
+    "nuts": r"\b(?:nuts?|almonds?|cashews?|pecans?|pistachios?|hazelnuts?|walnuts?|macadamia|"
+    r"peanuts?|brazil|praline|marzipan|pesto|nutella|chestnuts?)\b",
+    "seeds": r"\b(?:seeds?|tahini|sesame|sunflower|pumpkin seeds?|flax|chia|hemp)\b",
+    "gluten": r"\b(?:wheat|barley|rye|malt|bulgur|couscous|semolina|spelt|farro|seitan|"
+    r"bread|bagel|muffin|pasta|noodles?|macaroni|spaghetti|flour|breaded|crackers?|"
+    r"pancakes?|waffles?|biscuits?|pita|buns?|rolls?|croissant|oats?|oatmeal|granola|"
+    r"cereal|pumpernickel|naan|roti|chappatti|paratha|puri|crepe|french toast)\b",
+    "gluten_free_grain": r"\b(?:rice|corn|grits|polenta|hominy|quinoa|millet|buckwheat|"
+    r"amaranth|sorghum|teff|popcorn|tapioca|cornmeal|masa)\b",
+    "honey": r"\bhoney\b",
+}
+_ANIMAL_FPED = ("pf_meat", "pf_curedmeat", "pf_organ", "pf_poult")
+_TAG_FPED = (*_ANIMAL_FPED, "pf_seafd_hi", "pf_seafd_low", "d_total", "pf_eggs", "pf_nutsds",
+             "g_total")  # fmt: skip
+
+
+def diet_tags(foods: pd.DataFrame) -> pd.DataFrame:
+    """Diet tags for FNDDS foods, erring on the side of "contains".
+
+    ``foods`` needs ``description``, ``animal`` (the category's: ``plant``, ``dairy``,
+    ``egg``, ``meat``, ``poultry``, ``fish``, ``shellfish``), the FPED columns (NaN
+    when unknown: then every tag the category cannot rule out is set) and
+    ``vitamin_d_ug``.
+
+    - fish: a fish or shellfish category, FPED seafood, or a fish word;
+    - vegetarian: no meat, poultry or fish by category, FPED or words;
+    - dairy: a dairy category, FPED dairy (outside plant milks, where FPED counts soy
+      milk as dairy), or a dairy word (not "peanut butter", "almond milk"...);
+    - vegan: vegetarian, no dairy, no egg (category, FPED or words), no honey, and no
+      vitamin D in a grain food (cereals are fortified with D3 from lanolin);
+    - nuts: FPED nuts and seeds unless the description names seeds and no nut, or a nut
+      word (coconut and chestnuts count);
+    - gluten: a gluten word (oats count: they are rarely free of wheat), or FPED grains
+      without a gluten-free grain named; "gluten free" in the description clears it.
+
+    Examples
+    --------
+    >>> from planner.pool import pool_foods
+    >>> pool = pool_foods()
+    >>> pool.loc["11320100", ["vegan", "dairy"]].tolist()  # soy milk, unsweetened
+    [True, False]
+    >>> pool.loc["56203066", ["vegan", "vegetarian", "dairy", "gluten"]].tolist()  # oatmeal, milk
+    [False, True, True, True]
+    """
+    text = foods["description"].fillna("")
+    words = {k: text.str.contains(v, case=False, regex=True) for k, v in _WORDS.items()}
+    stripped = text.str.replace(_NOT_DAIRY, " ", regex=True)
+    dairy_word = stripped.str.contains(_WORDS["dairy"], case=False, regex=True)
+    animal = foods["animal"]
+    fped = foods.reindex(columns=list(_TAG_FPED))
+    unknown = fped.isna().all(axis=1)
+    value = fped.fillna(0.0)
+    fish = (
+        animal.isin(["fish", "shellfish"])
+        | (value["pf_seafd_hi"] + value["pf_seafd_low"] > 0)
+        | words["fish"]
+    )
+    meat = animal.isin(["meat", "poultry"]) | (value[list(_ANIMAL_FPED)].sum(axis=1) > 0)
+    meat |= words["meat"]
+    plant_milk = foods.get("wweia_code", pd.Series("", index=foods.index)).isin(["1902", "1904"])
+    dairy = animal.eq("dairy") | ((value["d_total"] > 0) & ~plant_milk) | dairy_word
+    egg = animal.eq("egg") | (value["pf_eggs"] > 0) | words["egg"]
+    grain = value["g_total"] > 0
+    d_fortified = grain & (foods["vitamin_d_ug"].fillna(1.0) > 0)
+    nuts = words["nuts"] | ((value["pf_nutsds"] > 0) & ~(words["seeds"] & ~words["nuts"]))
+    gluten = words["gluten"] | (grain & ~words["gluten_free_grain"])
+    gluten &= ~text.str.contains(r"gluten[ -]free", case=False, regex=True)
+    vegetarian = ~(fish | meat)
+    tags = pd.DataFrame(
+        {
+            "vegan": vegetarian & ~dairy & ~egg & ~words["honey"] & ~d_fortified,
+            "vegetarian": vegetarian,
+            "dairy": dairy,
+            "nuts": nuts,
+            "fish": fish,
+            "gluten": gluten,
+        },
+        index=foods.index,
+    )
+    # no FPED row: only the category and the words speak; a plant food may still hide
+    # anything, so it is tagged as containing what its category does not rule out
+    plant = animal.eq("plant")
+    tags.loc[unknown & plant, "vegan"] = False
+    return tags
+
+
+# --- families ----------------------------------------------------------------------------
+
+
+def article_family(code: str, role: str, description: str, groups: pd.Series) -> str:
+    """The article family an FNDDS food counts as ('' for none): the first rule of
+    ``plan_families.csv`` whose category or role, FPED share and pattern fit.
+
+    Examples
+    --------
+    >>> fped = load_fped()
+    >>> article_family("6409", "vegetable", "Spinach, raw", fped.loc["72125100"])
+    'leafy_greens'
+    >>> article_family("4202", "grain", "Bread, white", fped.loc["51101000"])
+    ''
+    """
+    for rule in pool_rules().families:
+        if rule["codes"] and code not in rule["codes"] and role not in rule["codes"]:
+            continue
+        if rule["regex"] is not None and not rule["regex"].search(description):
+            continue
+        if rule["fped_part"]:
+            part, whole = groups.get(rule["fped_part"]), groups.get(rule["fped_whole"])
+            if not (whole and whole > 0 and part / whole >= float(rule["min_share"])):
+                continue
+        return rule["family"]
+    return ""
+
+
+# --- the pool ----------------------------------------------------------------------------
+
+
+def display_name(description: str) -> str:
+    """A shorter name for a menu: USDA's qualifiers that say nothing on a plate go.
+
+    Examples
+    --------
+    >>> display_name("Chicken breast, rotisserie, skin not eaten")
+    'chicken breast, rotisserie'
+    >>> display_name("Fish, salmon, baked or broiled")
+    'salmon, baked or broiled'
+    >>> display_name("Broccoli, fresh, cooked, no added fat")
+    'broccoli, cooked'
+    """
+    name = re.sub(r"^Fish, ", "", description)
+    for phrase in (", no added fat", ", fat not added", ", skin not eaten", ", from raw",
+                   ", from pre-cooked", ", lean only eaten", ", fresh", ", from fresh",
+                   ", from dried", ", made with water", ", regular or quick", ", plain",
+                   ", excluding honey roasted", ", 100%"):  # fmt: skip
+        name = name.replace(phrase, "")
+    name = " ".join(name.split())
+    return name[:1].lower() + name[1:]
+
+
+def is_staple(description: str) -> bool:
+    """Whether a food is one of the everyday foods of ``plan_staples.csv``, which plans
+    prefer (a dietitian's plan is built from familiar foods).
+
+    Examples
+    --------
+    >>> is_staple("Chicken breast, rotisserie, skin not eaten"), is_staple("Fish, carp")
+    (True, False)
+    """
+    return any(p.search(description) for p in pool_rules().staples)
+
+
+# Description heads that name a class, not a food: the kind is the next part
+# ("Nuts, almonds" and "Almonds, unsalted" are both almonds).
+_GENERIC_HEADS = ("nuts", "seeds", "fish", "cereals ready-to-eat", "cereal", "beans")
+
+
+def _kind(description: str) -> str:
+    """What a food is, for variety: the description up to its first comma, singular.
+
+    Examples
+    --------
+    >>> _kind("Nuts, almonds"), _kind("Almonds, unsalted"), _kind("Fish, salmon, canned")
+    ('almond', 'almond', 'salmon')
+    """
+    parts = [p.strip().lower() for p in description.split(",")]
+    head = parts[1] if parts[0] in _GENERIC_HEADS and len(parts) > 1 else parts[0]
+    return re.sub(r"s$", "", head)
+
+
+@cache
+def fped_per_100() -> pd.DataFrame:
+    """FPED group columns per 100 g for every FNDDS food, with ``fped_source``.
+
+    Foods FPED covers are ``fped``; the others get their WWEIA category's median per
+    column and ``category``; a category with no covered food leaves them NaN (``""``).
+    """
+    foods = load_foods()
+    fndds = foods[foods["source"].eq("fndds")]
+    fped = load_fped().reindex(fndds.index)[list(GROUP_COLUMNS)]
+    covered = fped.notna().all(axis=1)
+    medians = fped[covered].groupby(fndds.loc[covered, "wweia_code"]).median()
+    filled = medians.reindex(fndds["wweia_code"]).set_axis(fndds.index)
+    out = fped.fillna(filled)
+    out["fped_source"] = np.where(covered, "fped", np.where(out.notna().all(axis=1),
+                                                             "category", ""))  # fmt: skip
+    return out
+
+
+@cache
+def fndds_accounting() -> pd.DataFrame:
+    """Every FNDDS food with ``role`` and, for those left out of the pool, ``reason``."""
+    rules = pool_rules()
+    foods = load_foods()
+    fndds = foods[foods["source"].eq("fndds")]
+    category = rules.categories.reindex(fndds["wweia_code"]).set_axis(fndds.index)
+    rows = []
+    for food_id, code, description in zip(fndds.index, fndds["wweia_code"],
+                                          fndds["description"], strict=True):  # fmt: skip
+        base = category.at[food_id, "role"] if code in rules.categories.index else ""
+        if not base:
+            note = category.at[food_id, "note"] if code in rules.categories.index else ""
+            rows.append((food_id, "", f"category: {note or 'not planned'}"))
+            continue
+        reason = leave_out_reason(description, code)
+        rows.append((food_id, role_of(description, code, base), reason))
+    table = pd.DataFrame(rows, columns=["food_id", "role", "reason"]).set_index("food_id")
+    return table
+
+
+@cache
+def pool_foods() -> pd.DataFrame:
+    """The whole pool, before any restriction: one row per food, indexed by food id.
+
+    Columns: ``food_id``, ``source``, ``name``, ``description``, ``role``, ``meals``
+    (tuple), ``family`` (article family or ''), ``article`` (one of the article's own
+    foods), ``kind``, the portion (``portion_seq``, ``portion_amount``,
+    ``portion_measure``, ``portion_grams``), the diet tags, ``fortified``, the FPED
+    group columns per 100 g and ``fped_source`` (``fped``, ``category``, ``stand-in``).
+    """
+    return pd.concat([_fndds_pool(), _sr28_pool()]).sort_index(kind="stable")
+
+
+def _fndds_pool() -> pd.DataFrame:
+    rules = pool_rules()
+    foods = load_foods()
+    accounting = fndds_accounting()
+    kept = accounting[accounting["reason"].eq("") & accounting["role"].ne("")]
+    table = foods.loc[kept.index].copy()
+    table["role"] = kept["role"]
+    category = rules.categories.loc[table["wweia_code"]]
+    table["meals"] = [meals_of(d, c, tuple(m.split(";"))) for d, c, m in
+                      zip(table["description"], table["wweia_code"], category["meals"],
+                          strict=True)]  # fmt: skip
+    table["animal"] = category["animal"].to_numpy()
+    table = table.join(fped_per_100())
+    portions = [household_portion(i, c, r) for i, c, r in
+                zip(table.index, table["wweia_code"], table["role"], strict=True)]  # fmt: skip
+    has = [p is not None for p in portions]
+    table = table[has]
+    table = table.join(pd.DataFrame([p for p in portions if p], index=table.index))
+    # the tags read FPED's own components (eggs, meat, seafood...), unknown where FPED has
+    # no row: a category median would invent them
+    fped = load_fped().reindex(table.index)[list(_TAG_FPED)]
+    facts = table[["description", "animal", "wweia_code", "vitamin_d_ug"]].join(fped)
+    table = table.join(diet_tags(facts))
+    table["family"] = [
+        article_family(c, r, d, g)
+        for c, r, d, (_, g) in zip(table["wweia_code"], table["role"], table["description"],
+                                   table[list(GROUP_COLUMNS)].iterrows(), strict=True)
+    ]  # fmt: skip
+    table["name"] = table["description"].map(display_name)
+    table["kind"] = table["description"].map(_kind)
+    table["article"] = False
+    return _finish(table)
+
+
+def _sr28_pool() -> pd.DataFrame:
+    rules = pool_rules()
+    foods = load_foods()
+    article = load_article_foods()
+    sr28 = rules.sr28
+    fped = fped_per_100()
+    rows = []
+    for food_id, row in sr28.iterrows():
+        if food_id in article.index:
+            base = article.loc[food_id].to_dict()
+            base["article"] = True
+        else:
+            base = _extra_sr28(row, foods.loc[food_id])
+        base["role"] = row["role"]
+        base["fped_as"] = row["fped_as"]
+        rows.append(base)
+    table = pd.DataFrame(rows).set_index("food_id", drop=False).rename_axis(index=None)
+    table["source"] = "sr28"
+    stand_in = fped.loc[table["fped_as"], list(GROUP_COLUMNS)].set_axis(table.index)
+    table = table.join(stand_in)
+    table["fped_source"] = "stand-in"
+    table["kind"] = table["description"].map(_kind)
+    table["wweia_code"] = ""
+    return _finish(table)
+
+
+def _extra_sr28(row: pd.Series, food: pd.Series) -> dict:
+    seq = int(row["portion_seq"])
+    portion = next(p for p in _portions_of(row["food_id"]) if p[0] == seq)
+    amount = float(row["portion_amount"])
+    tags = {t: row[t] == "1" for t in ("vegan", "vegetarian", "dairy", "nuts", "fish", "gluten")}
+    return {
+        "food_id": row["food_id"],
+        "name": row["name"],
+        "family": "",
+        "portion_seq": seq,
+        "portion_amount": amount,
+        "portion_measure": portion[2],
+        "portion_grams": amount * portion[3] / portion[1],
+        "meals": tuple(row["meals"].split(";")),
+        "description": food["description"],
+        "article": False,
+        **tags,
+    }
+
+
+POOL_COLUMNS = ["food_id", "source", "name", "description", "role", "meals", "family",
+                "article", "staple", "kind", "wweia_code", "portion_seq", "portion_amount",
+                "portion_measure", "portion_grams", "vegan", "vegetarian", "dairy", "nuts",
+                "fish", "gluten", *GROUP_COLUMNS, "fped_source"]  # fmt: skip
+
+
+def _finish(table: pd.DataFrame) -> pd.DataFrame:
+    table["staple"] = table["description"].map(is_staple)
+    for tag in ("vegan", "vegetarian", "dairy", "nuts", "fish", "gluten", "article", "staple"):
+        table[tag] = table[tag].astype(bool)
+    return table[POOL_COLUMNS]
+
+
+def is_fortified(table: pd.DataFrame) -> pd.Series:
+    """Foods whose niacin counts against niacin's UL (which covers fortified foods).
+
+    The article's fortified foods, and any food with folic acid (enriched flour, rice and
+    cereals get niacin added with it).
+    """
+    folic = load_foods()["folic_acid_ug"].reindex(table["food_id"]).to_numpy()
+    return pd.Series(table["family"].eq("fortified_foods").to_numpy() | (folic > 0),
+                     index=table.index)  # fmt: skip
+
+
+def pool_summary() -> dict:
+    """Counts that account for every FNDDS food, and the pool by source and role."""
+    accounting = fndds_accounting()
+    pool = pool_foods()
+    left = accounting[accounting["reason"].ne("")]
+    fndds = pool[pool["source"].eq("fndds")]
+    return {
+        "fndds_foods": len(accounting),
+        "fndds_in_pool": len(fndds),
+        "fndds_left_out": left["reason"].value_counts().to_dict(),
+        "fndds_no_portion": len(accounting) - len(left) - len(fndds),
+        "sr28_in_pool": int(pool["source"].eq("sr28").sum()),
+        "fped_filled": int(fndds["fped_source"].eq("category").sum()),
+        "by_role": pool["role"].value_counts().to_dict(),
+    }
