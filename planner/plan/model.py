@@ -1,103 +1,101 @@
-"""Plan a day (or several) of meals from the article's foods that meets every target.
+"""The day model: meals of the pool's foods that meet every target, solved with HiGHS.
 
-The model (solved with :func:`planner.optimize.optimize_diet`, HiGHS):
+One model per day (:func:`planner.optimize.optimize_diet`): a single model over a week
+was slower to solve than seven days one after another, each with its own shortlist.
 
-- Items are (meal, food) pairs for the foods that suit each meal; an item's amount is a
-  count of half portions of the food's typical household portion, 0 to 4 (at most two
-  portions of a food in one meal).
-- Meals: breakfast, lunch, dinner and one or two snacks. Breakfast, lunch and dinner
-  take 2 to 5 foods, a snack 1 to 3. Each meal's energy stays within its share of the
-  day (:data:`MEAL_SHARES`).
-- Every panel nutrient (protein included) at or above the person's target; at or below
-  every UL that applies to food (folate's UL is checked on folic acid, the form it
-  covers; niacin's UL, which covers nicotinic acid from supplements and fortified foods,
-  is applied to the niacin of the fortified foods); sodium at or below its CDRR;
-  energy within 5% of the energy target.
-- Variety: a food appears in at most two meals a day and never at both lunch and dinner;
-  a meal holds at most one food of each family (two of the person's own diary foods).
-  With several days, a food is used on at most ``max_days_per_food`` days and no two
-  days use the same set of foods.
-- Objective: energy as close to the target as possible, portions close to the typical
-  one, and a small cost per food, with a random perturbation from ``seed`` so plans vary
-  between seeds and repeat with the same seed. With ``prices``, cost replaces the rest.
+- Items are (meal, food) pairs for the shortlisted foods whose role the meal's pattern
+  takes (:mod:`planner.patterns`) and that suit the meal; an item's amount is a count of
+  half portions of the food's household portion, 0 to 4.
+- Meals keep to their pattern (slots of roles, 2 to 6 foods in a main meal, a fruit in the
+  day) and their share of the day's energy (:data:`MEAL_SHARES`).
+- Every panel nutrient at or above its target; every UL that applies to food (folate's on
+  folic acid, niacin's on the niacin of fortified and enriched foods); sodium at or below
+  its CDRR; energy within 5% of the target.
+- Each Dietary Guidelines food group within its range (:func:`planner.patterns.food_pattern`),
+  grains at least half whole; beans, peas and lentils count as vegetables or protein foods
+  through a free split variable, never both.
+- Variety: a meal holds at most one food of a family and of a kind (its description's head,
+  "spinach"); a kind is in at most two meals a day and never at both lunch and dinner.
+  Over several days each food is used on at most ``max_days_per_food`` days and no two
+  days use the same foods.
+- Objective: energy close to the target, portions close to the household one, few foods,
+  and a lower cost for the article's families; a random perturbation from ``seed``.
 
-Unknown nutrient values count as nothing towards a target and as a high, plausible
-amount towards a limit (:mod:`planner.candidates`). When the targets cannot be met, the
-model is solved again with the nutrient targets as soft bounds, minimising the shortfall,
-and the plan says which targets it misses and what would make them reachable.
+Unknown nutrient values count as nothing towards a target and as a high, plausible amount
+towards a limit (:mod:`planner.candidates`). When targets cannot be met, the model is solved
+again with soft targets and the plan says what it misses and what would make it reachable.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
-from planner.candidates import (
-    FORTIFIED_NIACIN,
-    Restrictions,
-    candidate_foods,
-    food_ul_limits,
-    included_ids,
-    limit_nutrients,
-    serving_table,
-)
+from planner.candidates import FORTIFIED_NIACIN, Restrictions, food_ul_limits, included_ids
 from planner.errors import PlanError
-from planner.foods import FAMILY_NAMES
 from planner.optimize import GroupCount, GroupSum, optimize_diet
+from planner.patterns import FoodPattern, food_pattern, meal_patterns, roles_for
+from planner.plan.shortlist import PLAN_GROUPS, density_scores, plan_pool, shortlist
 from planner.targets import Profile, Targets, targets_for_profile
 
 STEPS_PER_PORTION = 2
 MAX_PORTIONS_PER_MEAL = 2
 ENERGY_TOLERANCE = 0.05
-# (lowest, highest) share of the day's energy per meal, and (fewest, most) foods.
+# (lowest, highest) share of the day's energy per meal.
 MEAL_SHARES = {
     "breakfast": (0.20, 0.30),
     "lunch": (0.25, 0.35),
     "dinner": (0.25, 0.35),
     "snack": (0.05, 0.15),
 }
-MEAL_FOODS = {"breakfast": (2, 5), "lunch": (2, 5), "dinner": (2, 5), "snack": (1, 3)}
-MAX_MEALS_PER_FOOD = 2
+MAX_MEALS_PER_FOOD = 1  # a food once a day; its kind ("yogurt") at most twice
+MAX_MEALS_PER_KIND = 2
 MAX_PORTIONS_PER_DAY = 3  # of one food over the whole day
 # Meals a family may appear in per day (default 2): no avocado at every meal.
 FAMILY_MEALS_PER_DAY = {
     "avocados": 1,
+    "nuts": 1,
+    "seeds": 1,
     "whole_grains": 3,
     "dairy": 3,
     "fortified_foods": 3,
-    "your_diary": 5,
 }
 DEFAULT_FAMILY_MEALS_PER_DAY = 2
-# Foods of one family per meal: variety within a meal (no two beans, no two avocados).
-FAMILY_PER_MEAL = {"your_diary": 2}
-DEFAULT_FAMILY_PER_MEAL = 1
-TYPICAL_WEIGHT = 0.02  # per half portion away from one typical portion
-SELECT_WEIGHT = 0.01  # per food used (fewer, simpler meals)
+DIARY_SHARE = 0.5  # --from-diary: at least half the day's foods, where feasible
+TYPICAL_WEIGHT = 0.01  # per half portion away from one household portion
+SELECT_WEIGHT = 0.02  # per food used: a bigger portion before another food
+ARTICLE_DISCOUNT = 0.5  # the article's families cost half as much to use
+UNFAMILIAR_COST = 0.03  # per food that is not an everyday food (planner/data/plan_staples.csv)
 ENERGY_WEIGHT = 1.0  # per share of the energy target away from it
 SEED_NOISE = 0.05  # random spread of the per-food cost, for variety between seeds
 SHORTFALL_WEIGHT = 100.0  # relaxed model: per share of a target missed
+LEGUMES_AS_VEGETABLES = "legumes as vegetables"  # the split variable's name
+MIP_GAP = 0.04
 
 
 @dataclass
 class DayPlan:
     """One planned day.
 
-    ``foods``: one row per (meal, food): ``meal``, ``food_id``, ``name``, ``description``,
-    ``family``, ``portions``, ``portion`` (household text), ``grams`` and the nutrients
-    of that amount (NaN where USDA gives no value). ``totals``: nutrient totals of the
-    day, of the known values; ``lower_bound`` marks the totals that miss a food's unknown
-    value. ``status``: ``optimal``, ``relaxed`` (targets missed, see ``shortfall``) or
-    the solver's status.
+    ``foods``: one row per (meal, food): ``meal``, ``food_id``, ``name``,
+    ``description``, ``family``, ``role``, ``source``, ``portions``, ``portion``
+    (household text), ``portion_seq``, ``portion_amount``, ``grams``, the nutrients of
+    that amount (NaN where USDA gives no value) and its food groups (``fg_*``, NaN when
+    unknown). ``totals``: nutrient totals of the day, of the known values. ``status``:
+    ``optimal``, ``time_limit``, ``relaxed`` (targets missed, see ``shortfall``, or rules
+    of the day's structure that could not be kept, see ``dropped``) or the solver's status.
     """
 
     foods: pd.DataFrame
     totals: pd.Series
     status: str
     shortfall: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    dropped: tuple[str, ...] = ()  # rules a relaxed day could not keep
 
     @property
     def lower_bound(self) -> pd.Series:
@@ -107,7 +105,7 @@ class DayPlan:
 
 @dataclass
 class MealPlan:
-    """A plan of one or more days, with the targets it was built for."""
+    """A plan of one or more days, with the targets and food pattern it was built for."""
 
     profile: Profile
     targets: Targets
@@ -116,6 +114,8 @@ class MealPlan:
     notes: list[str] = field(default_factory=list)
     unreachable: pd.DataFrame = field(default_factory=pd.DataFrame)
     meals: tuple[str, ...] = ()
+    pattern: FoodPattern | None = None
+    pool_size: int = 0
 
     @property
     def status(self) -> str:
@@ -141,7 +141,8 @@ def meal_names(snacks: int) -> tuple[str, ...]:
     return ("breakfast", "lunch", "dinner", *snack_names)
 
 
-def _kind(meal: str) -> str:
+def meal_kind(meal: str) -> str:
+    """``snack 1`` -> ``snack``."""
     return "snack" if meal.startswith("snack") else meal
 
 
@@ -159,24 +160,15 @@ def limits_for(targets: Targets) -> tuple[dict, dict]:
     return lower, upper
 
 
-def _items(candidates: pd.DataFrame, meals: tuple[str, ...]) -> pd.DataFrame:
-    """One row per (meal, food) pair the food suits, with per-half-portion nutrients."""
-    ids = list(registry.ids())
-    limits = limit_nutrients(candidates)
-    rows = []
-    for meal in meals:
-        kind = _kind(meal)
-        suits = candidates["meals"].map(lambda ms, k=kind: k in ms)
-        for idx in candidates.index[suits.to_numpy()]:
-            rows.append((meal, idx))
-    index = pd.MultiIndex.from_tuples(rows, names=["meal", "food"])
-    food_index = [f for _, f in rows]
-    table = pd.DataFrame(index=index)
-    for nid in ids:
-        table[nid] = candidates.loc[food_index, nid].to_numpy() / STEPS_PER_PORTION
-    for column in limits.columns:
-        table[f"limit::{column}"] = limits.loc[food_index, column].to_numpy() / STEPS_PER_PORTION
-    return table
+def plan_pattern(profile: Profile, targets: Targets, restrictions: Restrictions) -> FoodPattern:
+    """The Dietary Guidelines pattern for this person (vegetarian for vegetarians and vegans;
+    dairy not required with --no-dairy or --vegan)."""
+    return food_pattern(
+        targets.energy.kcal,
+        profile.age,
+        vegetarian=restrictions.vegetarian or restrictions.vegan,
+        dairy_required=not (restrictions.no_dairy or restrictions.vegan),
+    )
 
 
 def plan_days(
@@ -198,22 +190,22 @@ def plan_days(
     days : int
         1 to 14.
     restrictions : Restrictions, optional
-        Diet restrictions, ``exclude`` and ``include`` (foods that must appear every day).
+        Diet restrictions, ``exclude`` and ``include`` (each term names foods of which one
+        must appear every day).
     snacks : {1, 2}
     seed : int
         Same seed, same plan.
     max_days_per_food : int, optional
         Each food on at most this many days (default: about half the days, at least 2).
     extra : pandas.DataFrame, optional
-        More candidate foods (:func:`planner.candidates.diary_foods`).
+        The person's own foods (:func:`planner.candidates.diary_foods`): at least half of
+        each day's foods come from them where that is feasible.
     prices : pandas.Series, optional
-        Price per typical portion, indexed by food id; the plan then minimises cost and
-        foods without a price are not used.
+        Price per portion, indexed by food id; the plan then minimises cost and foods
+        without a price are not used.
     time_limit : float [s]
-        Per solve. HiGHS proves most days optimal in one or two seconds; when one takes
-        longer, the best plan found by then is used (it meets every constraint; only the
-        soft preferences may be a little less well served) and its status says
-        ``time_limit``.
+        Per solve; when a solve takes longer, the best plan found by then is used (it meets
+        every constraint) and its status says ``time_limit``.
 
     Returns
     -------
@@ -224,481 +216,320 @@ def plan_days(
     restrictions = restrictions or Restrictions()
     targets = targets_for_profile(profile)
     meals = meal_names(snacks)
-    candidates = candidate_foods(restrictions, extra=extra)
-    notes = []
-    if prices is not None:
-        priced = candidates["food_id"].isin(prices.index)
-        if not priced.any():
-            raise PlanError("no candidate food has a price in the prices file")
-        if (~priced).any():
-            notes.append(f"{int((~priced).sum())} candidate foods have no price and are not used.")
-        candidates = candidates[priced.to_numpy()]
-    if candidates.empty:
-        raise PlanError(
-            f"no candidate foods are left under the restrictions ({restrictions.describe()})"
-        )
-    items = _items(candidates, meals)
-    lower, upper = limits_for(targets)
-    keep = included_ids(candidates, restrictions.include)
+    pool, notes = plan_pool(restrictions, extra=extra, prices=prices)
+    pattern = plan_pattern(profile, targets, restrictions)
+    if pattern.note:
+        notes.append(pattern.note)
+    scores = density_scores(pool, targets.table, targets.energy.kcal)
+    terms = {t: set(included_ids(pool, [t])) for t in restrictions.include}
+    own = set(pool.index[pool["from_diary"].to_numpy()])
+    keep = set().union(*terms.values(), own)
+    context = _Context(targets, pattern, meals, terms, own, prices is not None, time_limit)
     max_days = max_days_per_food or max(2, math.ceil(days / 2))
     rng = np.random.default_rng(seed)
     used_days: dict[str, int] = {}
-    previous: list[list] = []
+    previous: list[set] = []
     plans = []
-    for _ in range(days):
+    for number in range(1, days + 1):
         banned = {f for f, n in used_days.items() if n >= max_days and f not in keep}
-        noise = rng.uniform(1 - SEED_NOISE, 1 + SEED_NOISE, len(candidates))
-        args = (items, candidates, targets, lower, upper, meals, keep)
-        day = _solve_day(*args, banned, previous, noise, prices, time_limit)
-        if day.status == "infeasible" and banned:
-            # The days limit can leave too few foods: reuse foods before missing a target.
-            day = _solve_day(*args, set(), previous, noise, prices, time_limit)
-            if day.status != "infeasible":
-                notes.append(f"Day {len(plans) + 1} reuses foods beyond the days limit.")
-        if day.status == "infeasible":
-            day = _solve_day(*args, banned, previous, noise, prices, time_limit, relax=True)
-            if banned:
-                # Reusing a food is better than missing more of a target.
-                free = _solve_day(*args, set(), previous, noise, prices, time_limit, relax=True)
-                if _missed(free, lower) < _missed(day, lower) - 1e-9:
-                    day = free
-                    notes.append(f"Day {len(plans) + 1} reuses foods beyond the days limit.")
+        foods = shortlist(pool, scores, rng, keep, banned)
+        noise = dict(zip(foods.index, rng.uniform(1 - SEED_NOISE, 1 + SEED_NOISE, len(foods)),
+                         strict=True))  # fmt: skip
+        day, day_notes = _solve_with_fallbacks(context, foods, noise, previous, pool, scores,
+                                               rng, keep, number)  # fmt: skip
+        notes.extend(day_notes)
         plans.append(day)
         if day.foods.empty:
             continue
-        previous.append(list(zip(day.foods["meal"], day.foods["candidate"], strict=True)))
+        previous.append(set(day.foods["candidate"]))
         for food in set(day.foods["candidate"]):
             used_days[food] = used_days.get(food, 0) + 1
-    unreachable = _unreachable(plans, targets, restrictions, extra, meals)
-    plan = MealPlan(profile, targets, plans, restrictions, notes, unreachable, meals)
-    plan.notes.extend(_plan_notes(plan))
+    from planner.plan.explain import plan_notes, unreachable
+
+    plan = MealPlan(profile, targets, plans, restrictions, notes, pd.DataFrame(), meals,
+                    pattern, len(pool))  # fmt: skip
+    plan.unreachable = unreachable(plan, pool)
+    plan.notes.extend(plan_notes(plan))
     return plan
 
 
-def _solve_day(items, candidates, targets, lower, upper, meals, keep, banned, previous,
-               noise, prices, time_limit, relax: bool = False) -> DayPlan:  # fmt: skip
-    table = items.copy()
-    table.index = [f"{m}|{f}" for m, f in items.index]
-    food_of = {key: f for key, (_, f) in zip(table.index, items.index, strict=True)}
-    # Limits are checked on the "limit::" columns, where an unknown value counts high.
+@dataclass
+class _Context:
+    targets: Targets
+    pattern: FoodPattern
+    meals: tuple[str, ...]
+    include_terms: dict
+    own: set
+    priced: bool
+    time_limit: float
+
+
+def _solve_with_fallbacks(context, foods, noise, previous, pool, scores, rng, keep, number):
+    """Solve a day; when it cannot meet every rule, widen the shortlist, drop the diary
+    share, then relax the targets (never the limits)."""
+    notes = []
+    day = _solve_day(context, foods, noise, previous)
+    if day.status == "infeasible":
+        # the shortlist may lack a food the day needs: try the whole pool
+        whole = pool.copy()
+        noise_all = {f: noise.get(f, 1.0) for f in whole.index}
+        day = _solve_day(context, whole, noise_all, previous)
+        foods, noise = whole, noise_all
+    if day.status == "infeasible" and context.own:
+        day = _solve_day(context, foods, noise, previous, diary_share=False)
+        if day.status != "infeasible":
+            notes.append(
+                f"Day {number}: fewer than half of its foods are from your diary; more would "
+                "miss a target or a limit."
+            )
+    if day.status == "infeasible":
+        day = _solve_day(context, foods, noise, previous, diary_share=False, relax=True)
+    return day, notes
+
+
+def _items(foods: pd.DataFrame, meals: tuple[str, ...]) -> pd.DataFrame:
+    """One row per (meal, food) pair the meal's pattern and the food's meals allow, with
+    the nutrients, limit amounts and food groups of half a portion."""
+    keys, food_of = [], []
+    for meal in meals:
+        kind = meal_kind(meal)
+        roles = roles_for(kind)
+        fits = foods["role"].isin(roles) & foods["meals"].map(lambda ms, k=kind: k in ms)
+        for food in foods.index[fits.to_numpy()]:
+            keys.append(f"{meal}|{food}")
+            food_of.append(food)
+    columns = [*registry.ids(), *[c for c in foods.columns if c.startswith("limit::")],
+               *PLAN_GROUPS]  # fmt: skip
+    values = foods.loc[food_of, columns].fillna(0.0).to_numpy(dtype=float) / STEPS_PER_PORTION
+    table = pd.DataFrame(values, index=keys, columns=columns)
+    table.attrs["food_of"] = dict(zip(keys, food_of, strict=True))
+    return table
+
+
+def _solve_day(context: _Context, foods: pd.DataFrame, noise: dict, previous: list,
+               diary_share: bool = True, relax: bool = False) -> DayPlan:  # fmt: skip
+    targets, pattern, meals = context.targets, context.pattern, context.meals
+    table = _items(foods, meals)
+    food_of = table.attrs["food_of"]
+    lower, upper = limits_for(targets)
+    # limits are checked on the "limit::" columns, where an unknown value counts high
     upper_cols = {(k if k == "energy_kcal" else f"limit::{k}"): v for k, v in upper.items()}
-    lower_cols = dict(lower)
-    groups = _groups(table, food_of, candidates["family"], meals, targets, keep)
-    amount_max = pd.Series(float(STEPS_PER_PORTION * MAX_PORTIONS_PER_MEAL), index=table.index)
-    for key, food in food_of.items():
-        if food in banned:
-            amount_max[key] = 0.0
-    food_noise = dict(zip(candidates.index, noise, strict=True))
-    if prices is not None:
-        price = candidates["food_id"].map(prices) / STEPS_PER_PORTION
-        cost = pd.Series([price[food_of[k]] for k in table.index], index=table.index)
-        select, typical = None, None
-        energy_target = None
+    groups = _meal_groups(table, food_of, foods, meals, targets.energy.kcal)
+    groups += _variety_groups(food_of, foods, context)
+    groups += _food_groups(table, pattern)
+    if diary_share and context.own:
+        weights = {k: (1 - DIARY_SHARE) if f in context.own else -DIARY_SHARE
+                   for k, f in food_of.items()}  # fmt: skip
+        groups.append(GroupCount("diary share", list(table.index), 0.0, None, weights))
+    if context.priced:
+        price = foods["price"] / STEPS_PER_PORTION
+        cost = pd.Series([price[f] for f in food_of.values()], index=table.index)
+        select, typical, energy_target = 0.0, None, None
     else:
         cost = None
-        select = pd.Series([SELECT_WEIGHT * food_noise[food_of[k]] for k in table.index],
+        discount = np.where(foods["family"].ne(""), 1 - ARTICLE_DISCOUNT, 1.0)
+        extra = np.where(foods["staple"].astype(bool), 0.0, UNFAMILIAR_COST)
+        per_food = dict(zip(foods.index, SELECT_WEIGHT * discount + extra, strict=True))
+        select = pd.Series([noise[f] * per_food[f] for f in food_of.values()],
                            index=table.index)  # fmt: skip
-        typical = (float(STEPS_PER_PORTION), TYPICAL_WEIGHT)
+        typical = (typical_steps(targets.energy.kcal), TYPICAL_WEIGHT)
         energy_target = {"energy_kcal": (targets.energy.kcal, ENERGY_WEIGHT)}
-    # earlier days' sets of foods, whatever the meals: no two days use the same foods
-    forbid = [{f for _, f in day} for day in previous]
     common = dict(
-        lower=lower_cols,
+        lower=lower,
         upper=upper_cols,
         cost=cost,
-        amount_max=amount_max,
+        amount_max=float(STEPS_PER_PORTION * MAX_PORTIONS_PER_MEAL),
         integer=True,
-        select_cost=select if select is not None else 0.0,
+        select_cost=select,
         typical=typical,
         targets=energy_target,
         groups=groups,
-        forbid=forbid,
+        forbid=[s for s in previous if s <= set(foods.index)],
         forbid_by=food_of,
-        time_limit=time_limit,
-        mip_rel_gap=0.01,
-        objective_offset=1.0,  # stop within about 0.01 of the best objective
+        free={LEGUMES_AS_VEGETABLES: (0.0, math.inf)},
+        time_limit=context.time_limit,
+        # stop within about 0.05 of the best objective (two unfamiliar foods' cost): proving
+        # a tighter optimum takes seconds longer for plans that read the same
+        mip_rel_gap=MIP_GAP,
+        objective_offset=1.0,
     )
     solution = optimize_diet(table, **common)
     status = solution.status
+    dropped: tuple[str, ...] = ()
     if not solution.ok and status == "infeasible" and relax:
-        # Never an empty answer: let targets (energy too) fall short at a price, and if the
-        # meal structure itself is what cannot be met, drop the meal energy shares.
-        soft = {n: SHORTFALL_WEIGHT for n in lower_cols}
+        # Never an empty answer: let targets (energy too) fall short at a price; if the
+        # day's structure itself cannot be met, drop the meals' energy shares and the food
+        # groups, and then the meal patterns' minimums (keeping their maximums).
+        soft = {n: SHORTFALL_WEIGHT for n in lower}
         solution = optimize_diet(table, **common, soft_lower=soft)
+        fewer = [g for g in groups if not g.name.startswith(("energy ", "group "))]
         if not solution.ok:
-            fewer = [g for g in groups if not g.name.startswith("energy ")]
+            dropped = ("meal energy shares", "food groups")
             solution = optimize_diet(table, **{**common, "groups": fewer}, soft_lower=soft)
+        if not solution.ok:
+            # too few foods for the meal patterns (one protein food for a vegan kidney
+            # diet without nuts): keep each slot's maximum, not its minimum
+            loosest = [replace(g, lower=None) if g.name.startswith("slot ") else g
+                       for g in fewer]  # fmt: skip
+            loosest = [replace(g, upper=2) if g.name.startswith("meals ") else g
+                       for g in loosest]  # fmt: skip
+            dropped = (*dropped, "meal patterns")
+            solution = optimize_diet(table, **{**common, "groups": loosest}, soft_lower=soft)
         status = "relaxed" if solution.ok else solution.status
     if not solution.ok:
-        return DayPlan(_no_foods(), pd.Series(dtype=float), status)
-    foods = _day_foods(solution.used(), food_of, candidates)
-    totals = foods[list(registry.ids())].sum() if not foods.empty else pd.Series(dtype=float)
-    if not foods.empty:  # the form niacin's UL is checked on
-        fortified = foods["family"].eq("fortified_foods")
-        totals[FORTIFIED_NIACIN] = float(foods.loc[fortified, "niacin_mg"].sum())
+        return DayPlan(no_foods(), pd.Series(dtype=float), status)
+    day_foods = day_table(solution.used(), food_of, foods)
+    totals = day_foods[list(registry.ids())].sum()
+    totals[FORTIFIED_NIACIN] = float((day_foods["limit_niacin"] * day_foods["portions"]).sum())
+    day_foods = day_foods.drop(columns="limit_niacin")
     shortfall = solution.shortfall[solution.shortfall > 1e-6] if status == "relaxed" else None
-    return DayPlan(
-        foods, totals, status, shortfall if shortfall is not None else pd.Series(dtype=float)
-    )
+    return DayPlan(day_foods, totals, status,
+                   shortfall if shortfall is not None else pd.Series(dtype=float),
+                   dropped)  # fmt: skip
 
 
-def _missed(day: DayPlan, lower: dict) -> float:
-    """The share of targets a relaxed day misses, summed (inf for no plan)."""
-    if day.foods.empty:
-        return math.inf
-    return float(sum(v / lower[n] for n, v in day.shortfall.items() if lower.get(n)))
+def typical_steps(kcal: float) -> float:
+    """The amount of a food the plan prefers, in half portions: a household portion (2)
+    for an adult's 2,000 kcal and more, less for a small child's day.
+
+    Examples
+    --------
+    >>> typical_steps(2400), typical_steps(1400), typical_steps(900)
+    (2.0, 1.4, 1.0)
+    """
+    return float(min(2.0, max(1.0, STEPS_PER_PORTION * kcal / 2000)))
 
 
-def _groups(table, food_of, families, meals, targets, keep):
-    kcal = targets.energy.kcal
+def _by(keys, key_of) -> dict:
+    out: dict = {}
+    for k in keys:
+        out.setdefault(key_of(k), []).append(k)
+    return out
+
+
+def _meal_groups(table, food_of, foods, meals, kcal) -> list:
+    """Each meal's pattern slots and energy share, and the day's slots."""
     groups = []
-    keys = list(table.index)
+    role = foods["role"]
+    by_meal = _by(table.index, lambda k: k.split("|", 1)[0])
     for meal in meals:
-        in_meal = [k for k in keys if k.split("|", 1)[0] == meal]
-        lo, hi = MEAL_SHARES[_kind(meal)]
+        in_meal = by_meal.get(meal, [])
+        kind = meal_kind(meal)
+        lo, hi = MEAL_SHARES[kind]
         groups.append(GroupSum(f"energy {meal}", in_meal, lo * kcal, hi * kcal, "energy_kcal"))
-        fewest, most = MEAL_FOODS[_kind(meal)]
-        groups.append(GroupCount(f"foods {meal}", in_meal, fewest, most))
-        by_family: dict[str, list] = {}
-        for k in in_meal:
-            by_family.setdefault(families[food_of[k]], []).append(k)
-        for family, its in by_family.items():
-            cap = FAMILY_PER_MEAL.get(family, DEFAULT_FAMILY_PER_MEAL)
-            if len(its) > cap:
-                groups.append(GroupCount(f"family {meal} {family}", its, None, cap))
-    by_food: dict[str, list] = {}
-    for key, food in food_of.items():
-        by_food.setdefault(food, []).append(key)
-    day_family: dict[str, list] = {}
-    for key, food in food_of.items():
-        day_family.setdefault(families[food], []).append(key)
-    for family, its in day_family.items():
-        cap = FAMILY_MEALS_PER_DAY.get(family, DEFAULT_FAMILY_MEALS_PER_DAY)
-        groups.append(GroupCount(f"day {family}", its, None, cap))
-    for food, its in by_food.items():
-        low = 1 if food in keep else None
-        groups.append(GroupCount(f"meals {food}", its, low, MAX_MEALS_PER_FOOD))
-        steps = MAX_PORTIONS_PER_DAY * STEPS_PER_PORTION
-        groups.append(GroupSum(f"portions {food}", its, None, steps))
-        mains = [k for k in its if k.split("|", 1)[0] in ("lunch", "dinner")]
-        if len(mains) > 1:  # never the same food at both lunch and dinner
-            groups.append(GroupCount(f"mains {food}", mains, None, 1))
+        for slot in meal_patterns()[kind]:
+            its = [k for k in in_meal if slot.takes(role[food_of[k]])]
+            groups.append(GroupCount(f"slot {meal} {slot.name}", its, slot.min, slot.max))
+    for slot in meal_patterns().get("day", ()):
+        its = [k for k in table.index if slot.takes(role[food_of[k]])]
+        groups.append(GroupCount(f"slot day {slot.name}", its, slot.min, slot.max))
     return groups
 
 
-def _day_foods(used: pd.Series, food_of: dict, candidates: pd.DataFrame) -> pd.DataFrame:
-    """The day's (meal, food) amounts as foods with portions and nutrients, meal by meal."""
-    if used.empty:
-        return _no_foods()
-    keys = list(used.index)
-    portions = pd.Series(used.to_numpy() / STEPS_PER_PORTION, index=[food_of[k] for k in keys])
-    frame = serving_table(candidates, portions)
-    frame.insert(0, "meal", [k.split("|", 1)[0] for k in keys])
-    order = {m: i for i, m in enumerate(dict.fromkeys(frame["meal"]))}
+def _variety_groups(food_of: dict, foods: pd.DataFrame, context: _Context) -> list:
+    groups = []
+    meal_of = {k: k.split("|", 1)[0] for k in food_of}
+    family, kind = foods["family"], foods["kind"]
+    for (meal, fam), its in _by(food_of, lambda k: (meal_of[k], family[food_of[k]])).items():
+        if fam and len(its) > 1:
+            groups.append(GroupCount(f"family {meal} {fam}", its, None, 1))
+    for fam, its in _by(food_of, lambda k: family[food_of[k]]).items():
+        if fam:
+            cap = FAMILY_MEALS_PER_DAY.get(fam, DEFAULT_FAMILY_MEALS_PER_DAY)
+            groups.append(GroupCount(f"day {fam}", its, None, cap))
+    for (meal, knd), its in _by(food_of, lambda k: (meal_of[k], kind[food_of[k]])).items():
+        if len(its) > 1:
+            groups.append(GroupCount(f"kind {meal} {knd}", its, None, 1))
+    for knd, its in _by(food_of, lambda k: kind[food_of[k]]).items():
+        groups.append(GroupCount(f"kind day {knd}", its, None, MAX_MEALS_PER_KIND))
+        mains = [k for k in its if meal_of[k] in ("lunch", "dinner")]
+        if len(mains) > 1:  # never the same kind of food at both lunch and dinner
+            groups.append(GroupCount(f"kind mains {knd}", mains, None, 1))
+    for food, its in _by(food_of, lambda k: food_of[k]).items():
+        groups.append(GroupCount(f"meals {food}", its, None, MAX_MEALS_PER_FOOD))
+        steps = MAX_PORTIONS_PER_DAY * STEPS_PER_PORTION
+        groups.append(GroupSum(f"portions {food}", its, None, steps))
+    for term, named in context.include_terms.items():
+        its = [k for k, f in food_of.items() if f in named]
+        groups.append(GroupCount(f"include {term}", its, 1, None))
+    return groups
+
+
+def _food_groups(table: pd.DataFrame, pattern: FoodPattern) -> list:
+    """The day's food groups within the pattern's ranges, legumes split between two."""
+    split = LEGUMES_AS_VEGETABLES
+    keys = list(table.index)
+    g = pattern.groups
+    column = table.to_dict(orient="series")
+    veg = {**column["fg_vegetables"].to_dict(), split: 1.0}
+    legumes = column["fg_legumes"]
+    protein = (column["fg_protein_foods"] + 4 * legumes).to_dict()
+    protein[split] = -4.0
+    whole = (column["fg_whole_grains"] - 0.5 * column["fg_grains"]).to_dict()
+    cap = {**{k: -v for k, v in legumes.to_dict().items()}, split: 1.0}
+    return [
+        GroupSum("group vegetables", [*keys, split], g["vegetables"].minimum,
+                 g["vegetables"].maximum, veg),
+        GroupSum("group protein foods", [*keys, split], g["protein_foods"].minimum,
+                 g["protein_foods"].maximum, protein),
+        GroupSum("group legumes split", [*keys, split], None, 0.0, cap),
+        GroupSum("group fruits", keys, g["fruits"].minimum, g["fruits"].maximum, "fg_fruits"),
+        GroupSum("group grains", keys, g["grains"].minimum, g["grains"].maximum, "fg_grains"),
+        GroupSum("group dairy", keys, g["dairy"].minimum, g["dairy"].maximum, "fg_dairy"),
+        GroupSum("group whole grains", keys, 0.0, None, whole),
+    ]  # fmt: skip
+
+
+DAY_COLUMNS = ["meal", "candidate", "food_id", "name", "description", "family", "role",
+               "source", "from_diary", "portions", "portion", "portion_seq", "portion_amount",
+               "portion_measure", "grams"]  # fmt: skip
+
+
+def day_table(used: pd.Series, food_of: dict, foods: pd.DataFrame) -> pd.DataFrame:
+    """The day's (meal, food) amounts as foods with portions, nutrients and food groups."""
+    from planner.foods import portion_label
+
+    rows = []
+    ids = list(registry.ids())
+    for key, steps in used.items():
+        food = foods.loc[food_of[key]]
+        portions = steps / STEPS_PER_PORTION
+        rows.append(
+            {
+                "meal": key.split("|", 1)[0],
+                "candidate": food_of[key],
+                **{c: food[c] for c in DAY_COLUMNS[2:9]},
+                "portions": portions,
+                "portion": portion_label(
+                    food["portion_amount"] * portions, short_measure(food["portion_measure"])
+                ),
+                "portion_seq": int(food["portion_seq"]),
+                "portion_amount": float(food["portion_amount"]),
+                "portion_measure": food["portion_measure"],
+                "grams": food["portion_grams"] * portions,
+                **{n: math.nan if n in food["unknown"] else food[n] * portions for n in ids},
+                **{g: food[g] * portions for g in PLAN_GROUPS},
+                "limit_niacin": food[f"limit::{FORTIFIED_NIACIN}"],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[*DAY_COLUMNS, *ids, *PLAN_GROUPS, "limit_niacin"])
+    order = {m: i for i, m in enumerate(["breakfast", "lunch", "dinner", "snack", "snack 1",
+                                         "snack 2"])}  # fmt: skip
     frame = frame.sort_values("meal", key=lambda s: s.map(order), kind="stable")
     return frame.reset_index(drop=True)
 
 
-def _no_foods() -> pd.DataFrame:
-    columns = ["meal", "candidate", "food_id", "name", "description", "family", "portions",
-               "portion", "grams"]  # fmt: skip
-    return pd.DataFrame(columns=[*columns, *registry.ids()])
+def short_measure(measure: str) -> str:
+    """A measure without USDA's sizes in inches: 'medium (7" to 7-7/8" long)' -> 'medium'.
 
-
-def _unreachable(plans, targets, restrictions, extra, meals) -> pd.DataFrame:
-    """For targets a relaxed day misses: the best achieved, the target, and what would help."""
-    missed = [d for d in plans if d.status == "relaxed"]
-    if not missed:
-        return pd.DataFrame(columns=["name", "unit", "target", "best", "what_would_help"])
-    rows = {}
-    for day in missed:
-        for nid in day.shortfall.index:
-            best = float(day.totals.get(nid, math.nan))
-            if nid not in rows or best > rows[nid]["best"]:
-                rows[nid] = {
-                    "name": registry.get(nid).name if nid in registry.ids() else nid,
-                    "unit": registry.get(nid).unit if nid in registry.ids() else "",
-                    # the shortfall is measured from the lowest energy allowed (95%)
-                    "target": float(targets.table.loc[nid, "target"])
-                    * (1 - ENERGY_TOLERANCE if nid == "energy_kcal" else 1.0),
-                    "best": best,
-                    "what_would_help": _would_help(nid, restrictions),
-                }
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def _would_help(nid: str, restrictions: Restrictions) -> str:
-    """Name the excluded foods that supply a nutrient best per portion."""
-    every = candidate_foods(Restrictions(kidney_disease=restrictions.kidney_disease))
-    allowed = set(candidate_foods(replace_include(restrictions)).index)
-    outside = every[~every.index.isin(allowed)]
-    if nid not in outside or outside.empty:
-        hint = "more room in the day (a higher energy target) or more foods per meal"
-    else:
-        best = outside.sort_values(nid, ascending=False).head(3)
-        best = best[best[nid] > 0]
-        if best.empty:
-            hint = "no food in the article's families supplies enough of it"
-        else:
-            names = ", ".join(
-                f"{r['name']} ({FAMILY_NAMES.get(r['family'], r['family'])})"
-                for _, r in best.iterrows()
-            )
-            hint = f"foods your restrictions rule out, such as {names}"
-    if nid == "vitamin_d_ug":
-        hint += "; a supplement is a question for a health professional"
-    return hint
-
-
-def replace_include(restrictions: Restrictions) -> Restrictions:
-    from dataclasses import replace
-
-    return replace(restrictions, include=())
-
-
-def _plan_notes(plan: MealPlan) -> list[str]:
-    notes = []
-    if plan.restrictions.kidney_disease:
-        notes.append(
-            "Kidney disease: the plan leaves out foods with more than 200 mg of potassium per "
-            "portion but still meets the potassium AI where it can; your doctor's or renal "
-            "dietitian's advice on potassium comes first."
-        )
-    if plan.restrictions.on_diuretics:
-        notes.append(
-            "Diuretics change how the body keeps potassium, magnesium and calcium; discuss "
-            "this plan with your prescriber."
-        )
-    notes.append(
-        "Niacin's UL covers nicotinic acid from supplements and fortified foods; the plan "
-        "keeps the niacin of fortified foods below it."
-    )
-    return notes
-
-
-def read_prices(path) -> pd.Series:
-    """Read a price list: CSV with ``food_id`` and ``price`` (per typical portion).
-
-    Raises
-    ------
-    planner.errors.DataFileError
-        For a file without those columns, or a price that is not a positive number.
+    Examples
+    --------
+    >>> short_measure('medium (7" to 7-7/8" long)'), short_measure("can (3.75 oz)")
+    ('medium', 'can (3.75 oz)')
     """
-    from planner.errors import DataFileError
-    from planner.foods import read_user_table
-
-    table = read_user_table(path, ("food_id", "price"), "prices file")
-    prices = {}
-    for i, (food_id, price) in enumerate(zip(table["food_id"], table["price"], strict=True)):
-        try:
-            value = float(price)
-        except ValueError:
-            raise DataFileError(path, f"price {price!r} is not a number", i + 2, "price") from None
-        if not value >= 0 or not math.isfinite(value):
-            raise DataFileError(path, f"price {price!r} must be 0 or more", i + 2, "price")
-        prices[food_id] = value
-    return pd.Series(prices, dtype=float)
+    return re.sub(r"\s*\([^)]*\"[^)]*\)", "", measure).strip()
 
 
-# --- output ----------------------------------------------------------------------------
-
-
-def plan_frame(plan: MealPlan) -> pd.DataFrame:
-    """Every planned food as one table (``day`` first), as written by ``--out``."""
-    frames = []
-    for number, day in enumerate(plan.days, start=1):
-        frame = day.foods.drop(columns=["candidate"]).copy()
-        frame.insert(0, "day", number)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True) if frames else _no_foods()
-
-
-def totals_frame(plan: MealPlan) -> pd.DataFrame:
-    """Per nutrient: the plan's average day, the target, the limit and whether it is met."""
-    lower, upper = limits_for(plan.targets)
-    average = plan.average() if plan.days and not plan.days[0].totals.empty else pd.Series()
-    rows = []
-    for n in registry.nutrients():
-        if n.role == "ul_only":
-            continue
-        row = plan.targets.table.loc[n.id]
-        limit_key = {"niacin_mg": "niacin_fortified_mg", "folate_dfe_ug": "folic_acid_ug"}.get(
-            n.id, n.id
-        )
-        total = float(average.get(n.id, math.nan))
-        low = lower.get(n.id)
-        high = upper.get(limit_key)
-        checked = float(average.get(limit_key, math.nan)) if limit_key != n.id else total
-        rows.append(
-            {
-                "id": n.id,
-                "name": n.name,
-                "unit": n.unit,
-                "total": total,
-                "target": float(row.target),
-                "minimum": low if n.id != "energy_kcal" else lower.get("energy_kcal"),
-                "limit": high,
-                "limit_checked_on": limit_key if high is not None else None,
-                "limit_total": checked if high is not None else math.nan,
-                # None where there is no minimum (sodium: a ceiling only)
-                "meets_target": None if low is None else bool(total >= low - 1e-6),
-                "lower_bound": bool(any(d.lower_bound.get(n.id, False) for d in plan.days)),
-                "within_limit": high is None or math.isnan(checked) or checked <= high + 1e-6,
-            }
-        )
-    return pd.DataFrame(rows).set_index("id")
-
-
-def plan_json(plan: MealPlan) -> dict:
-    """The plan as JSON (schema in the README)."""
-    from planner import __version__
-    from planner.render import NOT_MEDICAL_ADVICE
-    from planner.report import _round
-
-    days = []
-    for number, day in enumerate(plan.days, start=1):
-        meals = []
-        for meal in plan.meals:
-            rows = day.foods[day.foods["meal"].eq(meal)]
-            meals.append(
-                {
-                    "meal": meal,
-                    "foods": [
-                        {
-                            "id": r.food_id,
-                            "name": r.name,
-                            "description": r.description,
-                            "family": r.family,
-                            "portion": r.portion,
-                            "portions": _round(r.portions, 2),
-                            "grams": _round(r.grams, 1),
-                            "kcal": _round(r.energy_kcal, 1),
-                        }
-                        for r in rows.itertuples()
-                    ],
-                }
-            )
-        days.append(
-            {
-                "day": number,
-                "status": day.status,
-                "meals": meals,
-                "totals": {k: _round(v) for k, v in day.totals.items()},
-                "shortfall": {k: _round(v) for k, v in day.shortfall.items()},
-            }
-        )
-    totals = totals_frame(plan)
-    return {
-        "schema_version": 1,
-        "planner_version": __version__,
-        "disclaimer": NOT_MEDICAL_ADVICE,
-        "profile": {
-            "age": plan.profile.age,
-            "sex": plan.profile.sex,
-            "pregnant": plan.profile.pregnant,
-            "lactating": plan.profile.lactating,
-            "energy_target_kcal": plan.targets.energy.kcal,
-        },
-        "restrictions": plan.restrictions.describe(),
-        "status": plan.status,
-        "days": days,
-        "totals": {
-            nid: {
-                "average": _round(r.total),
-                "target": _round(r.target),
-                "limit": _round(r.limit),
-                "meets_target": None if r.meets_target is None else bool(r.meets_target),
-                "lower_bound": bool(r.lower_bound),
-                "within_limit": bool(r.within_limit),
-            }
-            for nid, r in totals.iterrows()
-        },
-        "targets": {nid: _round(r.target) for nid, r in totals.iterrows()},
-        "unreachable": [
-            {
-                "id": nid,
-                "target": _round(r["target"]),
-                "best": _round(r["best"]),
-                "what_would_help": r["what_would_help"],
-            }
-            for nid, r in plan.unreachable.iterrows()
-        ],
-        "notes": plan.notes,
-    }
-
-
-def render_plan(plan: MealPlan) -> str:
-    """The plan as a readable menu with a totals table."""
-    from planner.render import NOT_MEDICAL_ADVICE, fmt_number, table, wrap
-
-    lines = [f"planner plan: {plan.describe()}", f"Restrictions: {plan.restrictions.describe()}"]
-    for number, day in enumerate(plan.days, start=1):
-        kcal = day.totals.get("energy_kcal", math.nan)
-        head = f"Day {number}" if len(plan.days) > 1 else "Your day"
-        lines += ["", f"{head} ({fmt_number(kcal)} kcal)" + (
-            "  [targets missed: see below]" if day.status == "relaxed" else ""
-        )]  # fmt: skip
-        if day.foods.empty:
-            lines.append(f"  no plan could be made ({day.status})")
-            continue
-        rows = []
-        for meal in plan.meals:
-            for i, r in enumerate(day.foods[day.foods["meal"].eq(meal)].itertuples()):
-                rows.append(
-                    [meal if i == 0 else "", r.portion, r.name, f"{r.grams:.0f} g",
-                     f"{r.energy_kcal:.0f}"]
-                )  # fmt: skip
-        lines.append(table(rows, ["meal", "portion", "food", "weight", "kcal"], right=[3, 4]))
-    totals = totals_frame(plan)
-    title = "Average day against your targets" if len(plan.days) > 1 else "Totals"
-    lines += ["", title]
-    rows = []
-    forms = []
-    for nid, r in totals.iterrows():
-        limit = "—" if r["limit"] is None or pd.isna(r["limit"]) else fmt_number(r["limit"])
-        if r["limit_checked_on"] not in (None, nid) and limit != "—":
-            limit += "*"
-            form = "folic acid" if r["limit_checked_on"] == "folic_acid_ug" else "fortified niacin"
-            key = r["limit_checked_on"]
-            unit = registry.get(key).unit if key in registry.ids() else r["unit"]
-            forms.append(f"{r['name']}: {fmt_number(r['limit_total'])} {unit} of {form}")
-        if r["meets_target"] is None:  # no minimum: sodium has a ceiling only
-            target, verdict = "—", "ok" if r["within_limit"] else "over limit"
-        else:
-            target = fmt_number(r["target"])
-            verdict = (
-                ("ok" if r["within_limit"] else "over limit") if r["meets_target"] else "short"
-            )
-        total = ("≥" if r["lower_bound"] else "") + fmt_number(r["total"])
-        rows.append([r["name"], total, r["unit"], target, limit, verdict])
-    lines.append(table(rows, ["nutrient", "plan", "unit", "target", "limit", ""], right=[1, 3, 4]))
-    if forms:
-        lines.append(
-            wrap(
-                "*: this UL covers one form of the nutrient only, and is checked on it: "
-                + "; ".join(forms)
-                + "."
-            )
-        )
-    if not plan.unreachable.empty:
-        lines += ["", "Targets this plan cannot reach under your restrictions"]
-        for _, r in plan.unreachable.iterrows():
-            lines.append(
-                wrap(
-                    f"- {r['name']}: at best {fmt_number(r['best'])} of {fmt_number(r['target'])} "
-                    f"{r['unit']}. What would help: {r['what_would_help']}.",
-                    hang="  ",
-                )
-            )
-    lines.append("")
-    lines.append(
-        wrap(
-            "Limits: calcium, vitamin D and B6 against their ULs; folate's UL on folic acid; "
-            "niacin's UL on the niacin of fortified foods; sodium against its CDRR. The foods "
-            "are mostly unsalted: salt added in cooking or at the table is not counted, so "
-            "sodium has no minimum here. ≥: a lower bound (a food has no USDA value for it)."
-        )
-    )
-    lines += [wrap(f"Note: {n}") for n in plan.notes]
-    lines += ["", wrap(NOT_MEDICAL_ADVICE)]
-    return "\n".join(lines)
+def no_foods() -> pd.DataFrame:
+    """An empty day's foods table, with every column."""
+    return pd.DataFrame(columns=[*DAY_COLUMNS, *registry.ids(), *PLAN_GROUPS])
