@@ -77,6 +77,7 @@ def pool_rules() -> PoolRules:
             **r,
             "regex": re.compile(r["measure"], re.IGNORECASE),
             "amount": float(r["amount"]),
+            "min_grams": float(r["min_grams"] or 0),
             "max_grams": float(r["max_grams"]) if r["max_grams"] else float("inf"),
         }
         for r in _data("plan_portions.csv")
@@ -165,7 +166,7 @@ def household_portion(food_id: str, code: str, role: str) -> dict | None:
     >>> p["portion_seq"], p["portion_amount"], round(p["portion_grams"], 1)
     (0, 3.0, 85.0)
     """
-    rows = _portions_of(food_id)
+    rows = measures_of(food_id)
     for rule in pool_rules().portions:
         if not _applies(set(filter(None, rule["applies_to"].split(";"))), code, role):
             continue
@@ -173,7 +174,8 @@ def household_portion(food_id: str, code: str, role: str) -> dict | None:
             return _portion(0, rule["amount"], rule["label"] or "oz", rule["amount"] * OZ_GRAMS)
         for seq, amount, measure, grams in rows:
             grams_each = rule["amount"] * grams / amount if amount > 0 else 0.0
-            if rule["regex"].fullmatch(measure) and 0 < grams_each <= rule["max_grams"]:
+            fits = rule["min_grams"] < grams_each <= rule["max_grams"]
+            if rule["regex"].fullmatch(measure) and fits and grams_each > 0:
                 return _portion(seq, rule["amount"], rule["label"] or measure, grams_each)
     # nothing household: USDA's default portion, if that is all there is
     for seq, amount, measure, grams in rows:
@@ -199,7 +201,8 @@ def _portion_index() -> dict:
     return index
 
 
-def _portions_of(food_id: str) -> list:
+def measures_of(food_id: str) -> list:
+    """A food's measures as (seq, amount, measure, grams), household ones first."""
     return _portion_index().get(food_id, [])
 
 
@@ -335,8 +338,16 @@ def article_family(code: str, role: str, description: str, groups: pd.Series) ->
 # --- the pool ----------------------------------------------------------------------------
 
 
+# Heads a menu names after their kind ("Bread, whole wheat" is "whole wheat bread").
+_INVERTED = ("bread", "bagel", "tortilla", "roll", "cheese", "yogurt", "milk", "cereal",
+             "rice", "pasta", "pancakes", "waffle", "muffin, english")  # fmt: skip
+_METHODS = ("cooked", "baked", "boiled", "toasted", "raw", "frozen", "canned", "steamed",
+            "grilled", "roasted", "plain")  # fmt: skip
+
+
 def display_name(description: str) -> str:
-    """A shorter name for a menu: USDA's qualifiers that say nothing on a plate go.
+    """A shorter name for a menu: USDA's qualifiers that say nothing on a plate go, and
+    "Bread, whole wheat" reads "whole wheat bread".
 
     Examples
     --------
@@ -346,14 +357,31 @@ def display_name(description: str) -> str:
     'salmon, baked or broiled'
     >>> display_name("Broccoli, fresh, cooked, no added fat")
     'broccoli, cooked'
+    >>> display_name("Bread, whole wheat, toasted"), display_name("Yogurt, low fat milk, plain")
+    ('whole wheat bread, toasted', 'low fat yogurt')
+    >>> display_name("Muffin, English, pumpernickel"), display_name("Pasta, cooked")
+    ('pumpernickel English muffin', 'pasta, cooked')
     """
     name = re.sub(r"^Fish, ", "", description)
     for phrase in (", no added fat", ", fat not added", ", skin not eaten", ", from raw",
                    ", from pre-cooked", ", lean only eaten", ", fresh", ", from fresh",
                    ", from dried", ", made with water", ", regular or quick", ", plain",
                    ", excluding honey roasted", ", 100%"):  # fmt: skip
-        name = name.replace(phrase, "")
-    name = " ".join(name.split())
+        name = re.sub(re.escape(phrase) + r"(?=,|$)", "", name)
+    parts = [p.strip() for p in " ".join(name.split()).split(",")]
+    for head in _INVERTED:
+        size = head.count(",") + 1
+        if ", ".join(parts[:size]).lower() != head or len(parts) <= size:
+            continue
+        kind = parts[size]
+        if kind.lower().split(" ")[0] in (*_METHODS, "with"):
+            break
+        if head == "yogurt":
+            kind = re.sub(r" milk$", "", kind) if kind != "whole milk" else kind
+        noun = ", ".join(parts[:size]).lower()
+        noun = "English muffin" if noun == "muffin, english" else noun
+        return ", ".join([f"{kind} {noun}", *parts[size + 1 :]])
+    name = ", ".join(parts)
     return name[:1].lower() + name[1:]
 
 
@@ -487,8 +515,12 @@ def _sr28_pool() -> pd.DataFrame:
             base["article"] = True
         else:
             base = _extra_sr28(row, foods.loc[food_id])
+        if row["label"]:
+            base["portion_measure"] = row["label"]
         base["role"] = row["role"]
         base["fped_as"] = row["fped_as"]
+        if row["meals"]:
+            base["meals"] = tuple(row["meals"].split(";"))
         rows.append(base)
     table = pd.DataFrame(rows).set_index("food_id", drop=False).rename_axis(index=None)
     table["source"] = "sr28"
@@ -502,7 +534,7 @@ def _sr28_pool() -> pd.DataFrame:
 
 def _extra_sr28(row: pd.Series, food: pd.Series) -> dict:
     seq = int(row["portion_seq"])
-    portion = next(p for p in _portions_of(row["food_id"]) if p[0] == seq)
+    portion = next(p for p in measures_of(row["food_id"]) if p[0] == seq)
     amount = float(row["portion_amount"])
     tags = {t: row[t] == "1" for t in ("vegan", "vegetarian", "dairy", "nuts", "fish", "gluten")}
     return {

@@ -95,3 +95,21 @@ def test_legume_split_keeps_both_groups_in_range_when_it_can():
     a = legume_split({"vegetables": 1.5, "protein_foods": 5.5}, 1.0, p)
     assert 1.5 + a >= veg.minimum - 1e-9
     assert 5.5 + 4 * (1.0 - a) >= protein.minimum - 1e-9
+
+
+def test_the_readme_shows_the_meal_patterns_file():
+    import csv
+
+    readme = (DATA.parents[1] / "README.md").read_text(encoding="utf-8")
+    with (DATA / "meal_patterns.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            fills = (
+                "any role"
+                if row["fills"] == "*"
+                else ", ".join(
+                    "nuts and seeds" if f == "nuts_seeds" else f for f in row["fills"].split(";")
+                )
+            )
+            low, high = row["min"] or "0", row["max"]
+            span = low if low == high else (f"{low}-{high}" if high else f"at least {low}")
+            assert f"| {row['meal']} | {row['slot']} | {fills} | {span} |" in readme, row

@@ -83,7 +83,7 @@ def test_portions_are_household_measures(pool):
     # a dietitian's portions
     assert pool.loc["51300110", ["portion_amount", "portion_measure"]].tolist() == [2.0, "slice"]
     assert pool.loc["26137120", "portion_grams"] == pytest.approx(85.05, abs=0.01)  # 3 oz
-    assert pool.loc["63107010", "portion_measure"] == "banana"
+    assert pool.loc["63107010", "portion_measure"] == "medium"  # a banana
     assert pool.loc["31103010", ["portion_amount", "portion_measure"]].tolist() == [2.0, "egg"]
 
 

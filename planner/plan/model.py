@@ -57,21 +57,18 @@ MAX_MEALS_PER_FOOD = 1  # a food once a day; its kind ("yogurt") at most twice
 MAX_MEALS_PER_KIND = 2
 MAX_PORTIONS_PER_DAY = 3  # of one food over the whole day
 # Meals a family may appear in per day (default 2): no avocado at every meal.
-FAMILY_MEALS_PER_DAY = {
-    "avocados": 1,
-    "nuts": 1,
-    "seeds": 1,
-    "whole_grains": 3,
-    "dairy": 3,
-    "fortified_foods": 3,
-}
+FAMILY_MEALS_PER_DAY = {"avocados": 1, "nuts": 1, "seeds": 1, "fatty_fish": 1, "bananas": 1,
+                        "whole_grains": 3, "dairy": 3, "fortified_foods": 3}  # fmt: skip
 DEFAULT_FAMILY_MEALS_PER_DAY = 2
+# Beans or tofu at both lunch and dinner only for vegetarians: others get meat, poultry,
+# fish or eggs at one of them (the patterns' meats, poultry and eggs subgroup).
+LEGUME_MEALS_PER_DAY = {False: 1, True: 2}
 DIARY_SHARE = 0.5  # --from-diary: at least half the day's foods, where feasible
 TYPICAL_WEIGHT = 0.01  # per half portion away from one household portion
 SELECT_WEIGHT = 0.02  # per food used: a bigger portion before another food
 ARTICLE_DISCOUNT = 0.5  # the article's families cost half as much to use
 UNFAMILIAR_COST = 0.03  # per food that is not an everyday food (planner/data/plan_staples.csv)
-ENERGY_WEIGHT = 1.0  # per share of the energy target away from it
+ENERGY_WEIGHT = 2.0  # per share of the energy target away from it
 SEED_NOISE = 0.05  # random spread of the per-food cost, for variety between seeds
 SHORTFALL_WEIGHT = 100.0  # relaxed model: per share of a target missed
 LEGUMES_AS_VEGETABLES = "legumes as vegetables"  # the split variable's name
@@ -180,7 +177,7 @@ def plan_days(
     max_days_per_food: int | None = None,
     extra: pd.DataFrame | None = None,
     prices: pd.Series | None = None,
-    time_limit: float = 4.0,
+    time_limit: float = 3.0,
 ) -> MealPlan:
     """Plan ``days`` days of meals that meet every target within limits.
 
@@ -224,7 +221,9 @@ def plan_days(
     terms = {t: set(included_ids(pool, [t])) for t in restrictions.include}
     own = set(pool.index[pool["from_diary"].to_numpy()])
     keep = set().union(*terms.values(), own)
-    context = _Context(targets, pattern, meals, terms, own, prices is not None, time_limit)
+    vegetarian = restrictions.vegetarian or restrictions.vegan
+    context = _Context(targets, pattern, meals, terms, own, prices is not None, time_limit,
+                       vegetarian)  # fmt: skip
     max_days = max_days_per_food or max(2, math.ceil(days / 2))
     rng = np.random.default_rng(seed)
     used_days: dict[str, int] = {}
@@ -262,6 +261,7 @@ class _Context:
     own: set
     priced: bool
     time_limit: float
+    vegetarian: bool = False
 
 
 def _solve_with_fallbacks(context, foods, noise, previous, pool, scores, rng, keep, number):
@@ -338,7 +338,7 @@ def _solve_day(context: _Context, foods: pd.DataFrame, noise: dict, previous: li
         lower=lower,
         upper=upper_cols,
         cost=cost,
-        amount_max=float(STEPS_PER_PORTION * MAX_PORTIONS_PER_MEAL),
+        amount_max=max_steps(targets.energy.kcal),
         integer=True,
         select_cost=select,
         typical=typical,
@@ -400,6 +400,19 @@ def typical_steps(kcal: float) -> float:
     return float(min(2.0, max(1.0, STEPS_PER_PORTION * kcal / 2000)))
 
 
+def max_steps(kcal: float) -> float:
+    """The most of a food in one meal, in half portions: two portions for an adult, less
+    for a small child (1.5 portions at 1,400 kcal, one at 1,000 kcal).
+
+    Examples
+    --------
+    >>> max_steps(2000), max_steps(1400), max_steps(1000)
+    (4.0, 3.0, 2.0)
+    """
+    most = STEPS_PER_PORTION * MAX_PORTIONS_PER_MEAL
+    return float(max(STEPS_PER_PORTION, round(most * min(1.0, kcal / 2000))))
+
+
 def _by(keys, key_of) -> dict:
     out: dict = {}
     for k in keys:
@@ -436,7 +449,13 @@ def _variety_groups(food_of: dict, foods: pd.DataFrame, context: _Context) -> li
     for fam, its in _by(food_of, lambda k: family[food_of[k]]).items():
         if fam:
             cap = FAMILY_MEALS_PER_DAY.get(fam, DEFAULT_FAMILY_MEALS_PER_DAY)
+            if fam == "legumes":
+                cap = LEGUME_MEALS_PER_DAY[context.vegetarian]
             groups.append(GroupCount(f"day {fam}", its, None, cap))
+    fish = [k for k, f in food_of.items() if meal_of[k] in ("lunch", "dinner")
+            and foods.at[f, "fish"] and foods.at[f, "role"] == "protein"]  # fmt: skip
+    if len(fish) > 1:  # fish at one main meal a day, meat, poultry, eggs or beans at the other
+        groups.append(GroupCount("seafood mains", fish, None, 1))
     for (meal, knd), its in _by(food_of, lambda k: (meal_of[k], kind[food_of[k]])).items():
         if len(its) > 1:
             groups.append(GroupCount(f"kind {meal} {knd}", its, None, 1))

@@ -353,7 +353,7 @@ def _render_groups(plan: MealPlan) -> list[str]:
         amount = f"{r['average']:.1f}"
         if gid == "whole_grains":
             grains = groups.loc["grains", "average"]
-            rows.append([r["name"], f"{amount} of {grains:.1f}", r["unit"], "at least half",
+            rows.append([r["name"], f"{amount} of {grains:.1f}", r["unit"], "half the grains",
                          "ok" if r["within"] else "short"])  # fmt: skip
             continue
         span = f"{r['minimum']:.1f}-{r['maximum']:.1f}" if r["required"] else (
@@ -368,6 +368,12 @@ def _render_groups(plan: MealPlan) -> list[str]:
     if legumes > 0.05:
         notes.append(f"{legumes:.1f} cup-eq of the vegetables are beans, peas or lentils, which "
                      "count as vegetables or as protein foods, never both.")  # fmt: skip
+    unknown = sum(d["unknown"] for d in days)
+    if unknown:
+        notes.append(
+            f"{unknown} planned food(s) from your diary have no food-group data (SR28 "
+            "foods): the groups count them as nothing, so they may be higher."
+        )
     if not plan.pattern.groups["dairy"].required:
         notes.append("Dairy is not required with your restrictions; fortified soy milk counts "
                      "as dairy.")  # fmt: skip

@@ -27,11 +27,12 @@ from planner.errors import PlanError, RestrictionError
 from planner.foods import FAMILIES, load_foods, load_fped
 from planner.pool import (
     GROUP_COLUMNS,
+    OZ_GRAMS,
     diet_tags,
     fped_per_100,
-    household_portion,
     is_fortified,
     is_staple,
+    measures_of,
     pool_foods,
     pool_rules,
     role_of,
@@ -170,7 +171,7 @@ def _with_diary(pool: pd.DataFrame, extra: pd.DataFrame) -> tuple[pd.DataFrame, 
             base = group["role"] if group is not None else ""
             meals = tuple(group["meals"].split(";")) if base else ()
         role = role_of(food["description"], code, base)
-        portion = household_portion(food_id, code, role) if role else None
+        portion = diary_portion(food_id, float(row["portion_grams"])) if role else None
         if not role or portion is None:
             unplaced.append(row["name"])
             continue
@@ -179,6 +180,34 @@ def _with_diary(pool: pd.DataFrame, extra: pd.DataFrame) -> tuple[pd.DataFrame, 
     if rows:
         pool = pd.concat([pool, pd.DataFrame(rows).set_index("food_id", drop=False)])
     return pool, unplaced
+
+
+def diary_portion(food_id: str, grams: float) -> dict | None:
+    """The household portion nearest what the person logs (``grams``, the median of their
+    entries), in half steps of one of the food's measures; by weight if it has none.
+
+    Examples
+    --------
+    >>> diary_portion("01123", 100.0)["portion_measure"]  # two large eggs, about
+    'large'
+    """
+    best = None
+    for seq, amount, measure, each in measures_of(food_id):
+        if measure.startswith(("Quantity not specified", "Guideline")) or not amount > 0:
+            continue
+        one = each / amount
+        count = max(0.5, round(2 * grams / one) / 2)
+        # near the logged grams, in few of the measure ("1 cup", not "12 medium")
+        error = abs(count * one - grams) / grams + 0.02 * count
+        if best is None or error < best[0] - 1e-9:
+            best = (error, seq, count, measure, count * one)
+    if best is None or best[0] > 0.3:
+        count = max(0.5, round(2 * grams / OZ_GRAMS) / 2)
+        return {"portion_seq": 0, "portion_amount": count, "portion_measure": "oz",
+                "portion_grams": count * OZ_GRAMS}  # fmt: skip
+    _, seq, count, measure, total = best
+    return {"portion_seq": int(seq), "portion_amount": float(count),
+            "portion_measure": measure, "portion_grams": float(total)}  # fmt: skip
 
 
 def _diary_row(food: pd.Series, row: pd.Series, role: str, meals: tuple, portion: dict) -> dict:
