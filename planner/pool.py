@@ -366,7 +366,9 @@ def display_name(description: str) -> str:
     for phrase in (", no added fat", ", fat not added", ", skin not eaten", ", from raw",
                    ", from pre-cooked", ", lean only eaten", ", fresh", ", from fresh",
                    ", from dried", ", made with water", ", regular or quick", ", plain",
-                   ", excluding honey roasted", ", 100%"):  # fmt: skip
+                   ", excluding honey roasted", ", 100%",
+                   ", made from home recipe or purchased at a bakery",
+                   ", made from home recipe or purchased at bakery"):  # fmt: skip
         name = re.sub(re.escape(phrase) + r"(?=,|$)", "", name)
     parts = [p.strip() for p in " ".join(name.split()).split(",")]
     for head in _INVERTED:
@@ -412,6 +414,8 @@ def _kind(description: str) -> str:
     """
     parts = [p.strip().lower() for p in description.split(",")]
     head = parts[1] if parts[0] in _GENERIC_HEADS and len(parts) > 1 else parts[0]
+    if head.startswith("egg "):  # "Egg omelet or scrambled egg" is an egg like the others
+        return "egg"
     return re.sub(r"s$", "", head)
 
 
@@ -517,6 +521,9 @@ def _sr28_pool() -> pd.DataFrame:
             base = _extra_sr28(row, foods.loc[food_id])
         if row["label"]:
             base["portion_measure"] = row["label"]
+        for tag in ("vegan", "vegetarian", "dairy", "nuts", "fish", "gluten"):
+            if row[tag]:  # the plan's own call on an article food's tag
+                base[tag] = row[tag] == "1"
         base["role"] = row["role"]
         base["fped_as"] = row["fped_as"]
         if row["meals"]:

@@ -215,7 +215,10 @@ def restriction_violations(food_id: str, restrictions) -> list[str]:
     tags, and for FNDDS foods the category's animal origin, FPED and description words."""
     tags = None
     if food_id in ARTICLE.index:
-        tags = ARTICLE.loc[food_id]
+        tags = ARTICLE.loc[food_id].copy()
+        for tag in ("vegan", "vegetarian", "dairy", "nuts", "fish", "gluten"):
+            if SR28_PLAN.loc[food_id, tag]:  # the plan's own call overrides the article's
+                tags[tag] = SR28_PLAN.loc[food_id, tag]
     elif food_id in SR28_PLAN.index:
         tags = SR28_PLAN.loc[food_id]
     bad = []

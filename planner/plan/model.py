@@ -227,10 +227,15 @@ def plan_days(
     max_days = max_days_per_food or max(2, math.ceil(days / 2))
     rng = np.random.default_rng(seed)
     used_days: dict[str, int] = {}
+    kind_days: dict[str, int] = {}
     previous: list[set] = []
     plans = []
     for number in range(1, days + 1):
         banned = {f for f, n in used_days.items() if n >= max_days and f not in keep}
+        # and each kind ("oatmeal", "salmon") on at most one day more; milk and yogurt
+        # every day are fine
+        tired = {k for k, n in kind_days.items() if n >= max_days + 1}
+        banned |= set(pool.index[pool["kind"].isin(tired) & pool["role"].ne("dairy")]) - keep
         foods = shortlist(pool, scores, rng, keep, banned)
         noise = dict(zip(foods.index, rng.uniform(1 - SEED_NOISE, 1 + SEED_NOISE, len(foods)),
                          strict=True))  # fmt: skip
@@ -243,6 +248,8 @@ def plan_days(
         previous.append(set(day.foods["candidate"]))
         for food in set(day.foods["candidate"]):
             used_days[food] = used_days.get(food, 0) + 1
+        for kind in set(pool.loc[list(set(day.foods["candidate"])), "kind"]):
+            kind_days[kind] = kind_days.get(kind, 0) + 1
     from planner.plan.explain import plan_notes, unreachable
 
     plan = MealPlan(profile, targets, plans, restrictions, notes, pd.DataFrame(), meals,
@@ -545,8 +552,11 @@ def short_measure(measure: str) -> str:
     --------
     >>> short_measure('medium (7" to 7-7/8" long)'), short_measure("can (3.75 oz)")
     ('medium', 'can (3.75 oz)')
+    >>> short_measure("patty (yield from 1/4 lb raw meat)")
+    'patty'
     """
-    return re.sub(r"\s*\([^)]*\"[^)]*\)", "", measure).strip()
+    # sizes in inches, yields and serving notes say nothing at the table; "(3.75 oz)" does
+    return re.sub(r"\s*\((?=[^)]*(?:\"|yield|NLEA|approx))[^)]*\)", "", measure).strip()
 
 
 def no_foods() -> pd.DataFrame:
