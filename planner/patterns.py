@@ -182,12 +182,17 @@ def food_pattern(kcal: float, age: float, vegetarian: bool, dairy_required: bool
             required=required,
         )
     note = ""
-    if kcal < LEVELS[0] or kcal > LEVELS[-1]:
+    if age < 2:
         note = (
+            "The Dietary Guidelines' patterns for ages 2 and older are used; the patterns for "
+            "toddlers are not in planner. "
+        )
+    if kcal < LEVELS[0] or kcal > LEVELS[-1]:
+        note += (
             f"The energy target ({kcal:,.0f} kcal) is outside the patterns' 1,000-3,200 kcal; "
             f"the {level:,}-kcal pattern is used."
         )
-    return FoodPattern(name, level, groups, note)
+    return FoodPattern(name, level, groups, note.strip())
 
 
 def legume_split(base: dict, legumes: float, pattern: FoodPattern) -> float:

@@ -189,3 +189,13 @@ def test_pool_summary_counts_roles(pool):
     assert summary["by_role"] == pool["role"].value_counts().to_dict()
     assert summary["sr28_in_pool"] == len(SR28_PLAN) == int(pool["source"].eq("sr28").sum())
     assert pd.Series(summary["fndds_left_out"]).gt(0).all()
+
+
+def test_the_readme_counts_are_the_pools():
+    from pathlib import Path
+
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    summary = pool_summary()
+    total = summary["fndds_in_pool"] + summary["sr28_in_pool"]
+    assert f"pool holds {total:,} foods: {summary['fndds_in_pool']:,} FNDDS" in readme
+    assert f"`category` ({summary['fped_filled']} of them are in the pool" in readme
