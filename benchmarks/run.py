@@ -181,11 +181,39 @@ def table(rows: list) -> str:
     return "\n".join(lines)
 
 
+def _update_rows(readme: Path, rows: list) -> None:
+    """Replace the plan rows of the README's table, keeping every other row as it was."""
+    body = readme.read_text(encoding="utf-8")
+    start, end = "<!-- results -->", "<!-- /results -->"
+    head, rest = body.split(start)
+    block, tail = rest.split(end, 1)
+    lines = block.strip("\n").splitlines()
+    intro = [line for line in lines if not line.startswith("|")]
+    old = [line for line in lines if line.startswith("|")][2:]
+    cells = [[c[1:].rstrip() for c in line.strip()[1:-1].split("|")] for line in old]
+    kept = [r for r in cells if not r[0].strip().startswith(("plan ", "planner plan", "slowest"))]
+    at = next((i for i, r in enumerate(kept) if r[0].startswith("analyze")), len(kept))
+    merged = [tuple(r) for r in kept[:at]] + list(rows) + [tuple(r) for r in kept[at:]]
+    text = "\n".join(intro).strip() + "\n\n" + table(merged)
+    readme.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller diaries, fewer repeats")
     parser.add_argument("--write", action="store_true", help="update benchmarks/README.md")
+    parser.add_argument(
+        "--only",
+        choices=["plan"],
+        help="run these benchmarks only (--write then updates their rows)",
+    )
     args = parser.parse_args(argv)
+    if args.only == "plan":
+        rows = bench_plan(3)
+        print(table(rows))
+        if args.write:
+            _update_rows(HERE / "README.md", rows)
+        return 0
     repeats = 2 if args.quick else 3
     rows_n = 100_000 if args.quick else 1_000_000
     people = 100 if args.quick else 1_000

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import warnings
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -143,6 +144,7 @@ def optimize_diet(
     time_limit: float = 20.0,
     mip_rel_gap: float = 1e-4,
     objective_offset: float = 0.0,
+    highs_options: Mapping | None = None,
 ) -> DietSolution:
     """Choose amounts of foods that meet nutrient bounds at the least cost.
 
@@ -203,6 +205,8 @@ def optimize_diet(
         A constant added to the objective. HiGHS measures the gap relative to the
         objective, so an objective near zero is slow to prove; an offset turns
         ``mip_rel_gap`` into an absolute gap of about ``mip_rel_gap * offset``.
+    highs_options : mapping, optional
+        More HiGHS options, passed as they are (for example ``mip_heuristic_effort``).
 
     Returns
     -------
@@ -378,13 +382,16 @@ def optimize_diet(
                  shortfall_cap)  # fmt: skip
 
     constraints = [rows.constraint()] if rows.count else []
-    with _stdout_to_stderr():
+    options = {"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "presolve": True}
+    with _stdout_to_stderr(), warnings.catch_warnings():
+        # scipy warns that options it does not know go to HiGHS verbatim: that is the point
+        warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
         result = milp(
             c,
             integrality=integrality,
             bounds=Bounds(lb, ub),
             constraints=constraints,
-            options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "presolve": True},
+            options={**options, **dict(highs_options or {})},
         )
     solution = _solution(
         result, foods, items, used_nutrients, lower, upper, soft, s0, n, objective_offset, is_int

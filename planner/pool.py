@@ -196,8 +196,9 @@ def _portion_index() -> dict:
     household = ~portions["measure"].str.startswith(("Quantity not specified", "Guideline"))
     # household measures first, USDA's defaults last
     ordered = pd.concat([portions[household], portions[~household]])
-    for row in ordered.itertuples(index=False):
-        index.setdefault(row.food_id, []).append((row.seq, row.amount, row.measure, row.grams))
+    columns = [ordered[c].tolist() for c in ("food_id", "seq", "amount", "measure", "grams")]
+    for food_id, *row in zip(*columns, strict=True):
+        index.setdefault(food_id, []).append(tuple(row))
     return index
 
 
@@ -338,6 +339,13 @@ def article_family(code: str, role: str, description: str, groups: pd.Series) ->
 # --- the pool ----------------------------------------------------------------------------
 
 
+# USDA's names a menu says otherwise.
+_PLAIN_NAMES = (
+    ("Egg omelet or scrambled egg", "Scrambled eggs or omelet"),
+    ("Egg, whole, boiled or poached", "Boiled or poached eggs"),
+    ("with dark-green vegetables", "with greens"),
+    ("Egg, white, cooked", "Egg whites, cooked"),
+)
 # Heads a menu names after their kind ("Bread, whole wheat" is "whole wheat bread").
 _INVERTED = ("bread", "bagel", "tortilla", "roll", "cheese", "yogurt", "milk", "cereal",
              "rice", "pasta", "pancakes", "waffle", "muffin, english")  # fmt: skip
@@ -363,6 +371,8 @@ def display_name(description: str) -> str:
     ('pumpernickel English muffin', 'pasta, cooked')
     """
     name = re.sub(r"^Fish, ", "", description)
+    for usda, plain in _PLAIN_NAMES:
+        name = name.replace(usda, plain)
     for phrase in (", no added fat", ", fat not added", ", skin not eaten", ", from raw",
                    ", from pre-cooked", ", lean only eaten", ", fresh", ", from fresh",
                    ", from dried", ", made with water", ", regular or quick", ", plain",
@@ -444,14 +454,14 @@ def fndds_accounting() -> pd.DataFrame:
     rules = pool_rules()
     foods = load_foods()
     fndds = foods[foods["source"].eq("fndds")]
-    category = rules.categories.reindex(fndds["wweia_code"]).set_axis(fndds.index)
+    roles = rules.categories["role"].to_dict()
+    notes = rules.categories["note"].to_dict()
     rows = []
     for food_id, code, description in zip(fndds.index, fndds["wweia_code"],
                                           fndds["description"], strict=True):  # fmt: skip
-        base = category.at[food_id, "role"] if code in rules.categories.index else ""
+        base = roles.get(code, "")
         if not base:
-            note = category.at[food_id, "note"] if code in rules.categories.index else ""
-            rows.append((food_id, "", f"category: {note or 'not planned'}"))
+            rows.append((food_id, "", f"category: {notes.get(code) or 'not planned'}"))
             continue
         reason = leave_out_reason(description, code)
         rows.append((food_id, role_of(description, code, base), reason))
@@ -501,6 +511,9 @@ def _fndds_pool() -> pd.DataFrame:
                                    table[list(GROUP_COLUMNS)].iterrows(), strict=True)
     ]  # fmt: skip
     table["name"] = table["description"].map(display_name)
+    # "apple, raw" is an apple: fruit is raw unless said otherwise
+    fruit = table["role"].eq("fruit")
+    table.loc[fruit, "name"] = table.loc[fruit, "name"].str.replace(r", raw$", "", regex=True)
     table["kind"] = table["description"].map(_kind)
     table["article"] = False
     return _finish(table)

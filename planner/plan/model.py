@@ -73,6 +73,7 @@ SEED_NOISE = 0.05  # random spread of the per-food cost, for variety between see
 SHORTFALL_WEIGHT = 100.0  # relaxed model: per share of a target missed
 LEGUMES_AS_VEGETABLES = "legumes as vegetables"  # the split variable's name
 MIP_GAP = 0.04
+WIDER = 2.5  # the shortlist's breadth when a day cannot be made from the first
 
 
 @dataclass
@@ -93,6 +94,11 @@ class DayPlan:
     status: str
     shortfall: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     dropped: tuple[str, ...] = ()  # rules a relaxed day could not keep
+
+    @property
+    def ok(self) -> bool:
+        """A plan was found that keeps every rule (proven best or best in the time)."""
+        return self.status in ("optimal", "time_limit") and not self.foods.empty
 
     @property
     def lower_bound(self) -> pd.Series:
@@ -117,7 +123,7 @@ class MealPlan:
     @property
     def status(self) -> str:
         statuses = {d.status for d in self.days}
-        if statuses <= {"optimal", "time_limit"}:
+        if all(d.ok for d in self.days):
             return "ok"
         return "relaxed" if "relaxed" in statuses else "failed"
 
@@ -236,11 +242,10 @@ def plan_days(
         # every day are fine
         tired = {k for k, n in kind_days.items() if n >= max_days + 1}
         banned |= set(pool.index[pool["kind"].isin(tired) & pool["role"].ne("dairy")]) - keep
-        foods = shortlist(pool, scores, rng, keep, banned)
-        noise = dict(zip(foods.index, rng.uniform(1 - SEED_NOISE, 1 + SEED_NOISE, len(foods)),
+        noise = dict(zip(pool.index, rng.uniform(1 - SEED_NOISE, 1 + SEED_NOISE, len(pool)),
                          strict=True))  # fmt: skip
-        day, day_notes = _solve_with_fallbacks(context, foods, noise, previous, pool, scores,
-                                               rng, keep, number)  # fmt: skip
+        day, day_notes = _solve_with_fallbacks(context, pool, scores, rng, keep, banned, noise,
+                                               previous, number)  # fmt: skip
         notes.extend(day_notes)
         plans.append(day)
         if day.foods.empty:
@@ -271,25 +276,30 @@ class _Context:
     vegetarian: bool = False
 
 
-def _solve_with_fallbacks(context, foods, noise, previous, pool, scores, rng, keep, number):
-    """Solve a day; when it cannot meet every rule, widen the shortlist, drop the diary
-    share, then relax the targets (never the limits)."""
+def _solve_with_fallbacks(context, pool, scores, rng, keep, banned, noise, previous, number):
+    """Solve a day; when no plan keeps every rule, widen the shortlist, let foods be reused
+    beyond the days limit, drop the diary share, then relax the targets and the day's
+    structure (never the limits)."""
     notes = []
+    foods = shortlist(pool, scores, rng, keep, banned)
     day = _solve_day(context, foods, noise, previous)
-    if day.status == "infeasible":
-        # the shortlist may lack a food the day needs: try the whole pool
-        whole = pool.copy()
-        noise_all = {f: noise.get(f, 1.0) for f in whole.index}
-        day = _solve_day(context, whole, noise_all, previous)
-        foods, noise = whole, noise_all
-    if day.status == "infeasible" and context.own:
+    if not day.ok:
+        # the shortlist may lack a food the day needs
+        foods = shortlist(pool, scores, rng, keep, banned, breadth=WIDER)
+        day = _solve_day(context, foods, noise, previous)
+    if not day.ok and banned:
+        foods = shortlist(pool, scores, rng, keep, set(), breadth=WIDER)
+        day = _solve_day(context, foods, noise, previous)
+        if day.ok:
+            notes.append(f"Day {number} reuses foods beyond the days limit.")
+    if not day.ok and context.own:
         day = _solve_day(context, foods, noise, previous, diary_share=False)
-        if day.status != "infeasible":
+        if day.ok:
             notes.append(
                 f"Day {number}: fewer than half of its foods are from your diary; more would "
                 "miss a target or a limit."
             )
-    if day.status == "infeasible":
+    if not day.ok:
         day = _solve_day(context, foods, noise, previous, diary_share=False, relax=True)
     return day, notes
 
@@ -363,7 +373,7 @@ def _solve_day(context: _Context, foods: pd.DataFrame, noise: dict, previous: li
     solution = optimize_diet(table, **common)
     status = solution.status
     dropped: tuple[str, ...] = ()
-    if not solution.ok and status == "infeasible" and relax:
+    if not solution.ok and relax:
         # Never an empty answer: let targets (energy too) fall short at a price; if the
         # day's structure itself cannot be met, drop the meals' energy shares and the food
         # groups, and then the meal patterns' minimums (keeping their maximums).
@@ -384,6 +394,8 @@ def _solve_day(context: _Context, foods: pd.DataFrame, noise: dict, previous: li
             solution = optimize_diet(table, **{**common, "groups": loosest}, soft_lower=soft)
         status = "relaxed" if solution.ok else solution.status
     if not solution.ok:
+        # "time_limit" with no plan found is no plan at all
+        status = "infeasible" if status == "infeasible" else "no_plan"
         return DayPlan(no_foods(), pd.Series(dtype=float), status)
     day_foods = day_table(solution.used(), food_of, foods)
     totals = day_foods[list(registry.ids())].sum()

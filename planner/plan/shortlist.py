@@ -52,11 +52,12 @@ PLAN_GROUPS = {
     "fg_protein_foods": "pf_total",
 }
 # Per role: foods kept for their density, and a seeded sample of the rest (per day).
-DENSE_PER_ROLE = {"protein": 10, "vegetable": 12, "grain": 10, "dairy": 8, "fruit": 8,
-                  "starch": 4, "nuts_seeds": 6}  # fmt: skip
-SAMPLE_PER_ROLE = {"protein": 6, "vegetable": 6, "grain": 5, "dairy": 4, "fruit": 6,
-                   "starch": 3, "nuts_seeds": 3}  # fmt: skip
-STAPLES_PER_ROLE = 8  # the densest everyday foods of each role, too
+DENSE_PER_ROLE = {"protein": 8, "vegetable": 10, "grain": 8, "dairy": 6, "fruit": 6,
+                  "starch": 3, "nuts_seeds": 5}  # fmt: skip
+SAMPLE_PER_ROLE = {"protein": 4, "vegetable": 4, "grain": 3, "dairy": 2, "fruit": 4,
+                   "starch": 2, "nuts_seeds": 2}  # fmt: skip
+STAPLES_PER_ROLE = 6  # the densest everyday foods of each role, too
+PER_MEAL_ROLE = 3  # and the densest of each role that suit each meal taking it
 GLUTEN_FREE = r"gluten[ -]free"  # special foods, planned only for --no-gluten
 # Nutrients that most often bind (the article's gap nutrients) weigh double in the score.
 SCORE_WEIGHTS = {"magnesium_mg": 2.0, "potassium_mg": 2.0, "calcium_mg": 2.0,
@@ -137,7 +138,8 @@ def _with_values(pool: pd.DataFrame) -> pd.DataFrame:
     known = load_foods().reindex(pool["food_id"])[ids].notna().set_axis(pool.index)
     panel = [n.id for n in registry.nutrients() if n.role == "panel"]
     out = pool.copy()
-    out["unknown"] = [tuple(n for n in panel if not known.at[i, n]) for i in pool.index]
+    missing = ~known[panel].to_numpy()
+    out["unknown"] = [tuple(n for n, m in zip(panel, row, strict=True) if m) for row in missing]
     out["potassium_dense"] = (values["potassium_mg"] > POTASSIUM_DENSE_MG) | ~known["potassium_mg"]
     out[ids] = values[ids]
     for column in limits.columns:
@@ -290,18 +292,45 @@ def density_scores(pool: pd.DataFrame, targets_table: pd.DataFrame, kcal: float)
 
 
 def shortlist(pool: pd.DataFrame, scores: pd.Series, rng: np.random.Generator,
-              keep: set, banned: set) -> pd.DataFrame:  # fmt: skip
-    """One day's foods: per role the densest, a seeded sample of the rest, and every food
-    the plan must keep (``--include``, the diary's); none of ``banned``."""
+              keep: set, banned: set, breadth: float = 1.0) -> pd.DataFrame:  # fmt: skip
+    """One day's foods: per role the densest, the densest everyday foods, the densest for
+    each meal that takes the role (eggs for breakfast, not only fish), a seeded sample of
+    the rest, and every food the plan must keep (``--include``, the diary's); none of
+    ``banned``. ``breadth`` scales every count (a wider shortlist when a day cannot be
+    made from the first)."""
+    from planner.patterns import meal_patterns, roles_for
+
+    def top(n: float) -> int:
+        return max(1, round(n * breadth))
+
     chosen: set = set(keep)
     available = pool[~pool.index.isin(list(banned - keep))]
+    kinds = [k for k in meal_patterns() if k != "day"]
     for role, foods in available.groupby("role"):
         order = scores.reindex(foods.index).sort_values(ascending=False, kind="stable")
-        dense = list(order.index[: DENSE_PER_ROLE.get(role, 6)])
-        staples = [f for f in order.index if foods.at[f, "staple"]][:STAPLES_PER_ROLE]
-        dense += [f for f in staples if f not in dense]
+        dense = list(order.index[: top(DENSE_PER_ROLE.get(role, 6))])
+        staples = [f for f in order.index if foods.at[f, "staple"]][: top(STAPLES_PER_ROLE)]
+        for kind in kinds:
+            if role in roles_for(kind):
+                suits = [f for f in order.index if kind in foods.at[f, "meals"]]
+                dense += _distinct(suits, foods, top(PER_MEAL_ROLE))
+        dense = list(dict.fromkeys(dense + staples))
         rest = [f for f in foods.index if f not in dense]
-        count = min(len(rest), SAMPLE_PER_ROLE.get(role, 3))
+        count = min(len(rest), top(SAMPLE_PER_ROLE.get(role, 3)))
         sample = list(rng.choice(rest, size=count, replace=False)) if count else []
         chosen.update(dense, sample)
     return pool.loc[[f for f in pool.index if f in chosen]]
+
+
+def _distinct(order: list, foods: pd.DataFrame, count: int) -> list:
+    """The first ``count`` foods of ``order`` of different families (or kinds, for foods of
+    no family): beans, chicken and eggs rather than three beans."""
+    seen, out = set(), []
+    for f in order:
+        key = foods.at[f, "family"] or foods.at[f, "kind"]
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+        if len(out) == count:
+            break
+    return out
