@@ -23,12 +23,12 @@ from planner.candidates import (
     included_ids,
     portion_nutrients,
 )
+from planner.diet_tags import diet_tags
 from planner.errors import PlanError, RestrictionError
 from planner.foods import FAMILIES, load_foods, load_fped
 from planner.pool import (
     GROUP_COLUMNS,
     OZ_GRAMS,
-    diet_tags,
     fped_per_100,
     is_fortified,
     is_staple,
