@@ -183,6 +183,9 @@ def check_meal_shapes(plan, foods: pd.DataFrame, label: str) -> None:
         assert (role[foods["meal"].eq(meal)] == "vegetable").any(), (label, meal)
     assert (role.eq("nuts_seeds").groupby(foods["meal"]).sum() <= 1).all(), label
     assert role.eq("fruit").any(), label
+    if plan.targets.energy.kcal >= 2000:  # an adult's main meals: a whole portion of protein
+        mains = foods["meal"].isin(["lunch", "dinner"]) & role.eq("protein")
+        assert (foods.loc[mains, "portions"] >= 1).all(), label
 
 
 def check_food_groups(plan, foods: pd.DataFrame, label: str) -> None:

@@ -360,6 +360,7 @@ def _solve_day(context: _Context, foods: pd.DataFrame, noise: dict, previous: li
         amount_max=max_steps(targets.energy.kcal),
         integer=True,
         select_cost=select,
+        on_min=_main_protein_minimum(food_of, foods, targets.energy.kcal),
         typical=typical,
         targets=energy_target,
         groups=groups,
@@ -407,6 +408,15 @@ def _solve_day(context: _Context, foods: pd.DataFrame, noise: dict, previous: li
     return DayPlan(day_foods, totals, status,
                    shortfall if shortfall is not None else pd.Series(dtype=float),
                    dropped)  # fmt: skip
+
+
+def _main_protein_minimum(food_of: dict, foods: pd.DataFrame, kcal: float) -> dict:
+    """Half portions each item takes when used: one whole portion for the protein food of
+    an adult's lunch or dinner (a 3 oz fillet, not 1 1/2 oz), half a portion otherwise."""
+    whole = float(STEPS_PER_PORTION) if typical_steps(kcal) >= STEPS_PER_PORTION else 1.0
+    role = foods["role"]
+    return {k: whole if k.split("|", 1)[0] in ("lunch", "dinner") and role[f] == "protein"
+            else 1.0 for k, f in food_of.items()}  # fmt: skip
 
 
 def typical_steps(kcal: float) -> float:
