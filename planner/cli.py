@@ -235,7 +235,8 @@ def cli():
 
     planner scores a food diary against your Dietary Reference Intakes for the nutrients
     muscles and nerves need (magnesium, potassium, calcium, vitamin D, B vitamins),
-    using the USDA SR28 food composition table. Food guidance, not medical advice.
+    using USDA food composition data (SR28 and FNDDS 2021-2023). Food guidance, not medical
+    advice.
     """
 
 
@@ -642,12 +643,14 @@ def write_analysis(reports, out_dir, force: bool) -> None:
     "--include",
     multiple=True,
     metavar="FOOD",
-    help="A food to keep in every day (food id or words of its name). Repeatable.",
+    help="Keep one of the foods this names in every day (food id, family or words of its "
+    "name). Repeatable.",
 )
 @click.option(
     "--from-diary",
     type=click.Path(dir_okay=False),
-    help="Add the foods of this diary to the candidates, so the plan looks like your food.",
+    help="Plan with the foods of this diary too: at least half of each day's foods are yours "
+    "where that is feasible.",
 )
 @click.option("--days", default=1, show_default=True, type=click.IntRange(1, 14))
 @click.option("--snacks", default=2, show_default=True, type=click.IntRange(1, 2))
@@ -660,7 +663,7 @@ def write_analysis(reports, out_dir, force: bool) -> None:
 @click.option(
     "--prices",
     type=click.Path(dir_okay=False),
-    help="CSV of food_id,price (per typical portion): minimise the cost of the day.",
+    help="CSV of food_id,price (per household portion): minimise the cost of the day.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.option(
@@ -672,7 +675,8 @@ def plan_cmd(
     include, from_diary, days, snacks, seed, max_days_per_food, prices, as_json, out_path,
     chart_path, force, **options,
 ):  # fmt: skip
-    """Plan a day (or a week) of meals from the article's foods that meets every target."""
+    """Plan a day (or a week) of meals that meets every target and the Dietary Guidelines
+    food groups, from foods as eaten and the article's foods."""
     from planner.plan import plan_days, plan_frame, plan_json, read_prices, render_plan
 
     for path in (out_path, chart_path):

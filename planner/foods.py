@@ -274,12 +274,12 @@ def read_user_table(path, columns: tuple[str, ...], what: str) -> pd.DataFrame:
 
 # Count nouns that lead USDA's household measures, with their plurals ("2 cups, chopped").
 PLURALS = {
-    "bar": "bars", "bunch": "bunches", "can": "cans", "container": "containers",
-    "cookie": "cookies", "cracker": "crackers", "cup": "cups", "egg": "eggs",
-    "fillet": "fillets", "fruit": "fruits", "leaf": "leaves", "link": "links",
-    "muffin": "muffins", "package": "packages", "patty": "patties", "piece": "pieces",
-    "pita": "pitas", "slice": "slices", "spear": "spears", "stalk": "stalks",
-    "tortilla": "tortillas",
+    "bagel": "bagels", "banana": "bananas", "bar": "bars", "bunch": "bunches", "can": "cans",
+    "container": "containers", "cookie": "cookies", "cracker": "crackers", "cup": "cups",
+    "egg": "eggs", "fillet": "fillets", "fruit": "fruits", "leaf": "leaves", "link": "links",
+    "muffin": "muffins", "package": "packages", "pancake": "pancakes", "patty": "patties",
+    "piece": "pieces", "pita": "pitas", "roll": "rolls", "slice": "slices", "spear": "spears",
+    "stalk": "stalks", "tortilla": "tortillas", "waffle": "waffles",
 }  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import warnings
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,12 +57,18 @@ class GroupSum:
 
 @dataclass(frozen=True)
 class GroupCount:
-    """``lower <= (number of items used among items) <= upper``. Needs selection."""
+    """``lower <= (number of items used among items) <= upper``. Needs selection.
+
+    With ``weights`` (item -> weight), each item used counts its weight instead of 1:
+    "at least half of the foods used are the person's own" is
+    ``GroupCount(name, items, 0, None, weights={own: 0.5, other: -0.5})``.
+    """
 
     name: str
     items: Sequence
-    lower: int | None = None
-    upper: int | None = None
+    lower: float | None = None
+    upper: float | None = None
+    weights: Mapping | None = None
 
 
 @dataclass
@@ -132,10 +139,12 @@ def optimize_diet(
     forbid: Sequence[Collection] = (),
     forbid_by: Mapping | None = None,
     typical: tuple[Mapping | pd.Series | float, float] | None = None,
+    free: Mapping[str, tuple[float, float]] | None = None,
     shortfall_cap: float | None = None,
     time_limit: float = 20.0,
     mip_rel_gap: float = 1e-4,
     objective_offset: float = 0.0,
+    highs_options: Mapping | None = None,
 ) -> DietSolution:
     """Choose amounts of foods that meet nutrient bounds at the least cost.
 
@@ -179,6 +188,11 @@ def optimize_diet(
     typical : (units, weight), optional
         Prefer typical amounts: for each item used, every unit away from ``units`` (a
         mapping or one number for all) costs ``weight``. Turns on selection variables.
+    free : mapping, optional
+        Name -> (lower, upper): continuous variables outside the foods table, at no cost,
+        that :class:`GroupSum` rows may use (name them in ``items`` and give their
+        coefficient in ``coef``), for example the share of a food group counted in another
+        group. Their values are in ``solution.extra["free"]``.
     shortfall_cap : float, optional
         An upper bound on the weighted shortfall term of the objective. Solving once
         for the least shortfall, then again with it capped and another objective, gives
@@ -191,6 +205,8 @@ def optimize_diet(
         A constant added to the objective. HiGHS measures the gap relative to the
         objective, so an objective near zero is slow to prove; an offset turns
         ``mip_rel_gap`` into an absolute gap of about ``mip_rel_gap * offset``.
+    highs_options : mapping, optional
+        More HiGHS options, passed as they are (for example ``mip_heuristic_effort``).
 
     Returns
     -------
@@ -257,7 +273,10 @@ def optimize_diet(
     u0 = d0 + 2 * len(tgt)
     z0 = u0 + 2 * n_u
     k0 = z0 + len(keys)
-    n_vars = k0 + 1
+    free = dict(free or {})
+    f0 = k0 + 1
+    free_position = {name: f0 + j for j, name in enumerate(free)}
+    n_vars = f0 + len(free)
 
     def scale_of(nut: str, bound: float) -> float:
         value = scale.get(nut, abs(bound) if bound else 1.0)
@@ -281,6 +300,8 @@ def optimize_diet(
     if selecting:
         ub[y0 : y0 + n] = 1.0
     lb[k0] = ub[k0] = 1.0
+    for name, (low, high) in free.items():
+        lb[free_position[name]], ub[free_position[name]] = low, high
     integrality = np.zeros(n_vars)
     integrality[:n] = is_int
     integrality[y0 : y0 + n_y] = 1
@@ -321,13 +342,20 @@ def optimize_diet(
     for g in groups:
         index = np.array([position[i] for i in g.items if i in position], dtype=int)
         if isinstance(g, GroupCount):
-            cols, vals = y0 + index, np.ones(len(index))
+            cols = y0 + index
+            if g.weights is None:
+                vals = np.ones(len(index))
+            else:
+                vals = np.array([float(g.weights.get(items[i], 0.0)) for i in index])
         elif isinstance(g.coef, str):
             cols, vals = index, foods[g.coef].to_numpy(dtype=float)[index]
         elif g.coef is None:
             cols, vals = index, np.ones(len(index))
         else:
             cols, vals = index, np.array([float(g.coef.get(items[i], 0.0)) for i in index])
+            extra = [name for name in g.items if name in free_position]
+            cols = np.concatenate([cols, [free_position[name] for name in extra]]).astype(int)
+            vals = np.concatenate([vals, [float(g.coef.get(name, 0.0)) for name in extra]])
         lo = -math.inf if g.lower is None else g.lower
         hi = math.inf if g.upper is None else g.upper
         rows.add([cols], [vals], lo, hi)
@@ -354,17 +382,23 @@ def optimize_diet(
                  shortfall_cap)  # fmt: skip
 
     constraints = [rows.constraint()] if rows.count else []
-    with _stdout_to_stderr():
+    options = {"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "presolve": True}
+    with _stdout_to_stderr(), warnings.catch_warnings():
+        # scipy warns that options it does not know go to HiGHS verbatim: that is the point
+        warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
         result = milp(
             c,
             integrality=integrality,
             bounds=Bounds(lb, ub),
             constraints=constraints,
-            options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "presolve": True},
+            options={**options, **dict(highs_options or {})},
         )
-    return _solution(
+    solution = _solution(
         result, foods, items, used_nutrients, lower, upper, soft, s0, n, objective_offset, is_int
     )
+    if result.x is not None:
+        solution.extra["free"] = {name: float(result.x[j]) for name, j in free_position.items()}
+    return solution
 
 
 @contextmanager

@@ -307,8 +307,25 @@ def _percent(value) -> str:
     )
 
 
-def _summary_table(report: GapReport) -> list[str]:
-    rows = []
+TARGET_HEADERS = (
+    "nutrient", "mean/day", "unit", "target", "kind", "of target", "UL", "status",
+    "days short", "data",
+)  # fmt: skip
+TARGET_NUMERIC = (1, 3, 5, 6, 8, 9)
+LOWER_BOUND_NOTE = (
+    "≥: a lower bound; some entries have no value for this nutrient ('data' is the share "
+    "of entries with a value), so the true intake may be higher."
+)
+CDRR_NOTE = (
+    "†: sodium has no UL; the ceiling shown is the chronic-disease risk reduction intake (CDRR)."
+)
+
+
+def target_rows(report: GapReport) -> tuple[list[list[str]], list[str], list[str]]:
+    """The table of the average day against the targets, as the terminal and the HTML
+    report show it: rows of cells (:data:`TARGET_HEADERS`), each row's status id, and the
+    footnotes its marks need (≥ lower bounds, * ULs on one form, † the sodium CDRR)."""
+    rows, statuses = [], []
     any_lower = False
     forms: list[str] = []
     for nid, r in report.nutrients.iterrows():
@@ -339,33 +356,25 @@ def _summary_table(report: GapReport) -> list[str]:
                 complete,
             ]
         )
-    headers = [
-        "nutrient", "mean/day", "unit", "target", "kind", "of target", "UL", "status",
-        "days short", "data",
-    ]  # fmt: skip
-    lines = ["Your average day against your targets", ""]
-    lines.append(table(rows, headers, right=[1, 3, 5, 6, 8, 9]))
-    lines.append("")
-    if any_lower:
-        lines.append(
-            wrap(
-                "≥: a lower bound; some entries have no value for this nutrient ('data' is "
-                "the share of entries with a value), so the true intake may be higher."
-            )
-        )
+        statuses.append(r["status"])
+    notes = [LOWER_BOUND_NOTE] if any_lower else []
     if forms:
-        lines.append(
-            wrap(
-                "*: this UL covers one source or form only and is checked on it: "
-                + "; ".join(forms)
-                + "."
-            )
+        notes.append(
+            "*: this UL covers one source or form only and is checked on it: "
+            + "; ".join(forms)
+            + "."
         )
     if "sodium_mg" in report.nutrients.index:
-        lines.append(
-            "†: sodium has no UL; the ceiling shown is the chronic-disease risk reduction "
-            "intake (CDRR)."
-        )
+        notes.append(CDRR_NOTE)
+    return rows, statuses, notes
+
+
+def _summary_table(report: GapReport) -> list[str]:
+    rows, _, notes = target_rows(report)
+    lines = ["Your average day against your targets", ""]
+    lines.append(table(rows, list(TARGET_HEADERS), right=list(TARGET_NUMERIC)))
+    lines.append("")
+    lines += [wrap(n) if not n.startswith("†") else n for n in notes]
     return lines
 
 

@@ -19,7 +19,13 @@ from planner import nutrients as registry
 from planner.inline_svg import figure_svg
 from planner.page import Cell, Chart, Facts, Items, Note, Section, Table, Text
 from planner.render import NOT_MEDICAL_ADVICE, fmt_number
-from planner.report import ADVICE, KIND_WORDS, STATUS_WORDS
+from planner.report import (
+    ADVICE,
+    STATUS_WORDS,
+    TARGET_HEADERS,
+    TARGET_NUMERIC,
+    target_rows,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -174,65 +180,16 @@ def targets(report: GapReport, context: Context) -> Section:
         "Each nutrient's mean intake as a percent of its daily target, lowest first. "
         "Hatched, lighter bars are lower bounds; diamonds mark upper limits that apply to food.",
     )
-    rows, footnotes = [], []
-    marks = {"lower": False, "supplements": False}
-    for nid, r in report.nutrients.iterrows():
-        lower = bool(r["lower_bound"]) and r["status"] != "not_in_export"
-        marks["lower"] |= lower
-        mean = fmt_number(r["mean_intake"])
-        mean = "≥" + mean if lower and mean != "—" else mean
-        ul = fmt_number(r["ul"])
-        if r["ul_covers"] == "supplements_only":
-            ul += "*"
-            marks["supplements"] = True
-        elif nid == "sodium_mg" and ul != "—":
-            ul += "†"
-        days = f"{int(r['days_below'])}/{int(r['days'])}" if r["days"] else "—"
-        data = "—" if r["status"] == "not_in_export" else _percent(100 * r["completeness"])
-        status = Cell(STATUS_WORDS.get(r["status"], r["status"]), status=r["status"])
-        rows.append(
-            [
-                r["name"],
-                mean,
-                r["unit"],
-                fmt_number(r["target"]),
-                KIND_WORDS.get(r["kind"], r["kind"]),
-                _percent(r["percent_of_target"]),
-                ul,
-                status,
-                days,
-                data,
-            ]
-        )
-    if marks["lower"]:
-        footnotes.append(
-            "≥: a lower bound; some entries have no value for this nutrient "
-            "('data' is the share of entries with a value)."
-        )
-    if marks["supplements"]:
-        footnotes.append("*: this UL covers supplements and medicines only, not food.")
-    if "sodium_mg" in report.nutrients.index:
-        footnotes.append(
-            "†: sodium has no UL; the ceiling shown is the chronic-disease risk "
-            "reduction intake (CDRR)."
-        )
-    headers = [
-        "nutrient",
-        "mean a day",
-        "unit",
-        "target",
-        "kind",
-        "of target",
-        "UL",
-        "status",
-        "days short",
-        "data",
+    cells, statuses, footnotes = target_rows(report)
+    rows = [
+        [*row[:7], Cell(row[7], status=status), *row[8:]]
+        for row, status in zip(cells, statuses, strict=True)
     ]
     table = Table(
         "The average day against the targets",
-        headers,
+        ["mean a day" if h == "mean/day" else h for h in TARGET_HEADERS],
         rows,
-        numeric=(1, 3, 5, 6, 8, 9),
+        numeric=TARGET_NUMERIC,
         footnotes=footnotes,
     )
     return Section("targets", "Your average day against your targets", [chart, table], major=True)

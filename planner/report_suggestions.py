@@ -138,7 +138,8 @@ def _before_after_alt(report: GapReport, addon: AddonResult) -> str:
 
 
 def planned_day(plan: MealPlan | None, context: Context) -> Section:
-    """A day of meals from the article's foods that meets every target within the limits."""
+    """A day of meals (foods as eaten, the article's foods preferred) that meets every target
+    within the limits and the Dietary Guidelines food groups."""
     from planner.charts import plot_plan
     from planner.plan import totals_frame
 
@@ -156,10 +157,11 @@ def planned_day(plan: MealPlan | None, context: Context) -> Section:
     kcal = day.totals.get("energy_kcal", math.nan)
     blocks = [
         Text(
-            f"One day from the article's foods for {plan.profile.describe()} "
-            f"({fmt_number(kcal)} kcal; restrictions: {plan.restrictions.describe()}) that meets "
-            "every target without passing an upper limit that applies to food: an example of such "
-            "a day, not a prescription. 'planner plan' makes more (--days, --seed)."
+            f"One day of meals for {plan.profile.describe()} ({fmt_number(kcal)} kcal; "
+            f"restrictions: {plan.restrictions.describe()}), with the article's food families "
+            "preferred, that meets every target and the Dietary Guidelines food groups without "
+            "passing an upper limit that applies to food: an example of such a day, not a "
+            "prescription. 'planner plan' makes more (--days, --seed)."
         )
     ]
     if day.foods.empty:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 # rebuild from it look here and skip when it is absent.
 SR28_DIR = Path(os.environ.get("PLANNER_SR28_DIR", "/work/shared/usda-sr-legacy"))
 FNDDS_DIR = Path(os.environ.get("PLANNER_FNDDS_DIR", "/work/shared/usda-fndds-2021-2023"))
+
+
+@cache
+def load_script(relative: str):
+    """A script of the repository (tools/, benchmarks/) imported as a module, once."""
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

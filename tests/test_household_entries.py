@@ -7,11 +7,11 @@ matching, portion choice or nutrient arithmetic shows up here as a row that diff
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import load_script
 
 from planner.foods import load_foods, load_portions
 
@@ -20,12 +20,7 @@ TABLE = ROOT / "tests" / "data" / "household_entries.csv"
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        "measure_entries", ROOT / "tools" / "measure_entries.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tools/measure_entries.py")
 
 
 @pytest.fixture(scope="module")

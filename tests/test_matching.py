@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_script
 
 from planner.errors import DataFileError, UnknownFood
 from planner.foods import load_foods
@@ -33,12 +33,7 @@ def matcher():
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        "measure_labelled", ROOT / "tools" / "measure_labelled.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tools/measure_labelled.py")
 
 
 def test_the_labelled_lines_are_large_valid_and_split():

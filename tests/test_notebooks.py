@@ -6,12 +6,12 @@ the tests, with ``notebooks/`` as its working directory (as in Jupyter).
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "notebooks"
@@ -21,11 +21,7 @@ MIN_IMAGES = {"walkthrough.ipynb": 4, "food-table.ipynb": 3}
 
 
 def _generator():
-    path = ROOT / "tools" / "make_notebooks.py"
-    spec = importlib.util.spec_from_file_location("make_notebooks", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tools/make_notebooks.py")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import os
 import re
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import click
 import pytest
+from conftest import load_script
 
 from planner.cli import cli
 
@@ -19,10 +19,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("readme_tool", ROOT / "tools" / "readme.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tools/readme.py")
 
 
 def quick_start() -> list[str]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import load_script
 
 from planner.cli import cli
 from planner.report_html import render_report
@@ -344,12 +344,7 @@ def test_render_report_takes_one_report_and_leaves_out_what_is_not_asked():
 
 
 def _browser():
-    spec = importlib.util.spec_from_file_location(
-        "screenshot_report", ROOT / "tools" / "screenshot_report.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tools/screenshot_report.py")
 
 
 def test_headless_chromium_draws_the_page(example, tmp_path):
