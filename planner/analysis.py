@@ -276,21 +276,21 @@ def _score(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, Gap
     if carried is not None:  # totals cannot tell supplements or fortified foods apart
         split = limits["ul_form"].isin(["supplements", "synthetic_niacin"])
         limits.loc[split, "ul_applies"] = False
-    # only the columns scoring reads are taken along when the rows are filtered
-    wanted = ["person", "date", "status", "food_id", "food_text", "description", "supplement"]
-    keep = entries["status"].ne("rejected").to_numpy() & entries["date"].notna().to_numpy()
-    live = entries.loc[keep, wanted + _scored() + ["folic_acid_ug"]]
+    live = _live(entries)
     days, day_key = _days(live, limits, carried)
     nutrients = _period(days, day_key, limits, live, carried)
     gaps = _gaps(nutrients)
-    used = live[live["status"].eq("matched").to_numpy()]
-    top = _top_foods(used) if carried is None else _no_top()
     energy = _energy(days)
-    tables = {"days": days, "nutrients": nutrients, "gaps": gaps, "top": top, "energy": energy}
+    tables = {"days": days, "nutrients": nutrients, "gaps": gaps, "energy": energy}
     split = {
         name: _ByPerson(table, index="nutrient" if name == "nutrients" else None)
         for name, table in tables.items()
     }
+    # the top foods are read for a few people's reports, rarely for a cohort's: worked out
+    # for everyone the first time someone's are read (from the entries the cohort keeps)
+    split["top"] = _ByPerson(
+        _Later(lambda: _top_foods(_live(entries, matched=True))) if carried is None else _no_top()
+    )
     people_entries = _ByPerson(entries, keep_person=True, attrs=attrs)
     counts = _counts_by_person(entries)
     periods = _periods(energy)
@@ -317,6 +317,17 @@ def _score(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, Gap
         report._cohort = cohort
         reports[person] = report
     return reports
+
+
+def _live(entries: pd.DataFrame, matched: bool = False) -> pd.DataFrame:
+    """The rows that are scored (not rejected, with a date), or only the used ones, with
+    only the columns scoring reads (fewer to take along when the rows are filtered)."""
+    status = entries["status"]
+    keep = status.ne("rejected").to_numpy() & entries["date"].notna().to_numpy()
+    if matched:
+        keep &= status.eq("matched").to_numpy()
+    wanted = ["person", "date", "status", "food_id", "food_text", "description", "supplement"]
+    return entries.loc[keep, wanted + _scored() + ["folic_acid_ug"]]
 
 
 class _ByPerson:
@@ -348,7 +359,7 @@ class _ByPerson:
         return block
 
     def _cut(self) -> None:
-        table = self.table
+        table = self.table.make() if isinstance(self.table, _Later) else self.table
         codes, people = pd.factorize(table["person"])
         if (np.diff(codes) < 0).any():
             order = np.argsort(codes, kind="stable")

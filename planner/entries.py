@@ -233,9 +233,10 @@ def _resolve_foods(diary, matcher, export, carried, recompute) -> pd.DataFrame:
     if carried and not recompute:
         filled_ids = sources.filled_column(filled & (has_export & used)[:, None], ids, carried)
 
-    passed = ["source_row", "person", "date", "time", "meal", "food_text", "amount_text"]
+    passed = ["source_row", "person", "date", "time", "meal", "food_text"]
     columns = {c: diary[c] for c in passed}
     columns.update(
+        amount_text=amounts["amount_text"],
         food_id=text_column(food_values, food),
         description=text_column([_descriptions().get(f, "") for f in food_values], food),
         quantity=amounts["quantity"],
@@ -287,11 +288,12 @@ def _apply_amounts(diary, live, food, food_values, matcher) -> dict[str, np.ndar
     Every live row's amount is parsed, matched food or not, so a negative amount is
     rejected whatever the food. A measure the food lacks is read through the same food in
     the other USDA table, then as USDA's default amount (:mod:`planner.portions`), and
-    ``amount_basis`` says so. Returns the columns ``quantity``, ``unit``, ``grams``,
-    ``amount_basis`` and ``note`` (why an amount was read as it was, or not at all).
+    ``amount_basis`` says so. Returns the columns ``amount_text``, ``quantity``, ``unit``,
+    ``grams``, ``amount_basis`` and ``note`` (why an amount was read as it was, or not).
     """
     n = len(diary)
-    text, text_values = pd.factorize(diary["amount_text"].fillna(""))
+    written = diary["amount_text"]
+    text, text_values = pd.factorize(written.fillna(""))
     parsed = [read_amount(t) for t in text_values]
     amounts = [None if isinstance(a, str) else a for a in parsed]
     readable = np.array([a is not None for a in amounts], dtype=bool)
@@ -307,6 +309,9 @@ def _apply_amounts(diary, live, food, food_values, matcher) -> dict[str, np.ndar
         food[rows], food_values, code[rows], amounts, foods_description, matcher.equivalents
     )
     return {
+        # the text as written, as pandas' text (a diary's may be Python objects) when none
+        # is missing: so it is not converted again, row by row, when written
+        "amount_text": written if written.isna().any() else text_column(text_values, text),
         "quantity": quantity[code],
         "unit": text_column(unit, code),
         "grams": grams,
