@@ -223,7 +223,7 @@ def _resolve_foods(diary, matcher, export, carried, recompute) -> pd.DataFrame:
     filled = np.isnan(values) & np.isfinite(table)
     values = np.where(np.isnan(values), table, values)
 
-    status, source, reason = _status(
+    status, source, reasons, reason = _status(
         live, has_export, table_ok, filled.any(axis=1), confidence, grams, food_values[food],
         match_note, amounts.pop("note"), supplement, reason,
     )  # fmt: skip
@@ -247,7 +247,7 @@ def _resolve_foods(diary, matcher, export, carried, recompute) -> pd.DataFrame:
         confidence=confidence,
         method=text_column(*factorize(method)),
         source=text_column(SOURCES, source),
-        reason=text_column(*factorize(reason)),
+        reason=text_column(reasons, reason),
         duplicate_of=diary["duplicate_of"],
         supplement=supplement,
         filled=text_column(*factorize(filled_ids)),
@@ -334,9 +334,9 @@ SOURCES = ("", "food_table", "export+food_table", "export")
 
 
 def _status(live, has_export, table_ok, filled, conf, grams, food_id, match_note, amount_note,
-            supplement, prior) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+            supplement, prior) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:  # fmt: skip
     """Each row's status and source (as indices into :data:`STATUSES` and :data:`SOURCES`)
-    and reason (worked out once per distinct combination of what it depends on)."""
+    and reason (the texts, and each row's index into them)."""
     matched, low, unmatched, rejected = range(len(STATUSES))
     food = food_id != ""
     negative = live & each_distinct(amount_note, lambda t: "negative amount" in t)
@@ -345,7 +345,6 @@ def _status(live, has_export, table_ok, filled, conf, grams, food_id, match_note
 
     status = np.where(live, unmatched, rejected).astype(np.int8)
     source = np.zeros(len(live), dtype=np.int8)
-    reason = prior.copy()
 
     use_table = live & table_ok
     use_export = live & has_export
@@ -357,27 +356,34 @@ def _status(live, has_export, table_ok, filled, conf, grams, food_id, match_note
     status[live & ~use_export & too_much & ~weak] = low
     status[negative] = rejected
 
-    # The reason depends on a few columns: work it out once per distinct combination. Of
-    # the grams, only whether they are known matters, and their value over 5 kg.
+    # The reason is the row's own (a repeat of an earlier row, an id not in the table), then
+    # what its status says, which depends on a few columns: worked out once per distinct
+    # combination of them. Of the grams, only whether they are known matters, and their
+    # value over 5 kg.
     over = np.isfinite(grams) & (grams > MAX_GRAMS)
     amount = np.where(over, grams, np.where(np.isfinite(grams), 0.0, np.nan))
-    parts = [status, source, prior, match_note, amount_note, amount, food, supplement]
-    parts = [p[live] for p in parts]
-    key = np.zeros(int(live.sum()), dtype=np.int64)
+    rows = np.flatnonzero(live)
+    parts = [p[rows] for p in (status, source, match_note, amount_note, amount, food, supplement)]
+    key = np.zeros(len(rows), dtype=np.int64)
     for part in parts:
         codes, distinct = pd.factorize(part, use_na_sentinel=False)
         key, _ = pd.factorize(key * len(distinct) + codes)  # stays below the row count
-    if len(key):
-        _, first = np.unique(key, return_index=True)
-        texts = np.array(
-            [
-                _reason(STATUSES[parts[0][i]], SOURCES[parts[1][i]], *(p[i] for p in parts[2:]))
-                for i in first
-            ],
-            dtype=object,
-        )
-        reason[live] = texts[key]
-    return status, source, reason
+    _, first = np.unique(key, return_index=True)
+    said = [
+        _reason(STATUSES[parts[0][i]], SOURCES[parts[1][i]], "", *(p[i] for p in parts[2:]))
+        for i in first
+    ]
+    # each row's reason as a code into the distinct reasons: what was said for a live row
+    # without one of its own, else a text of the row's own
+    reasons = np.full(len(live), -1, dtype=np.int64)
+    reasons[rows] = key
+    others = np.flatnonzero((reasons < 0) | (prior != ""))
+    extra = [
+        prior[r] if reasons[r] < 0 or not said[reasons[r]] else f"{prior[r]}; {said[reasons[r]]}"
+        for r in others
+    ]
+    reasons[others] = len(said) + np.arange(len(others))
+    return status, source, said + extra, reasons
 
 
 def _reason(status, source, prior, match_note, amount_note, grams, has_food, supplement) -> str:

@@ -30,14 +30,11 @@ import pandas as pd
 
 from planner.amounts import Amount, Grams, Portion, Rule, grams_rule, portion_records
 from planner.foods import load_portions
-from planner.workers import can_fork, cores, fork_map, split
 
 DEFAULT_MEASURE = "quantity not specified"
 # FNDDS rows that are not a portion a person eats: condiment guides, and the default
 SPECIAL_MEASURES = (DEFAULT_MEASURE, "guideline amount")
 BASES = ("", "other_table", "default_portion")
-# Distinct (food, unit) readings from which they are shared among cores (planner.workers)
-PARALLEL_READINGS = 20_000
 # Household words a default amount can stand in for ("a handful", "1 serving", "1 medium");
 # any other unit ("2 smidgens") is not guessed at.
 HOUSEHOLD_WORDS = frozenset(
@@ -274,8 +271,7 @@ def convert_rows(
     (food, unit) is read once (:meth:`PortionBook.reading`), with the same food in the
     other table looked up, in one call, only for the foods that lack a unit, and the grams
     of every row are the rule's product over its quantity: the same floats, basis and note
-    as :meth:`PortionBook.convert` row by row. Many readings are shared among the cores
-    (:mod:`planner.workers`).
+    as :meth:`PortionBook.convert` row by row.
 
     Parameters
     ----------
@@ -315,14 +311,7 @@ def convert_rows(
     )
     inverse = inverse.reshape(-1)
     todo = [(foods[food[r]], amounts[amount[r]]) for r in first]
-
-    def read(part: list[tuple[str, Amount]]) -> list[Reading]:
-        return _readings(part, book, describe, equivalents)
-
-    if len(todo) >= PARALLEL_READINGS and can_fork():  # in food order: a food in one part
-        readings = [r for part in fork_map(read, split(todo, 2 * cores())) for r in part]
-    else:
-        readings = read(todo)
+    readings = _readings(todo, book, describe, equivalents)
     # the grams: quantity x factor 1 x factor 2 x factor 3, in that order (x 1.0 is exact)
     width = max(len(r.rule.factors) for r in readings)
     factors = np.ones((len(readings), width))

@@ -215,3 +215,35 @@ def test_texts_matched_in_forked_processes_match_as_in_one(forking, monkeypatch)
     monkeypatch.setenv("PLANNER_PROCESSES", "1")
     alone = FoodMatcher(load_foods()).match(texts)
     assert shared == alone
+
+
+def test_the_shipped_equivalents_are_what_the_matcher_works_out():
+    from planner.matching.matcher import shipped_equivalents
+
+    foods = load_foods()
+    shipped = shipped_equivalents()
+    assert shipped is not None, "equivalents.json was made from other files: run " \
+        "tools/make_equivalents.py --write"  # fmt: skip
+    worked_out = FoodMatcher(foods).work_out_equivalents(foods.index)
+    assert {f: o for f, o in worked_out.items() if o} == shipped, (
+        "the matcher now works out other equivalents: run tools/make_equivalents.py --write"
+    )
+
+
+def test_a_matcher_of_its_own_works_its_equivalents_out(monkeypatch):
+    from planner.matching import matcher as matching
+
+    def refuse():
+        raise AssertionError("the shipped equivalents are for the bundled matcher only")
+
+    monkeypatch.setattr(matching, "shipped_equivalents", refuse)
+    own = FoodMatcher(load_foods(), aliases={**load_aliases(), "my apples": "09003"})
+    assert own.equivalents(["63101000"]) == {"63101000": "09003"}
+
+
+def test_equivalents_made_from_other_files_are_not_used(monkeypatch):
+    from planner.matching import matcher as matching
+
+    changed = {**matching.equivalents_made_from(), "foods.csv": "0" * 64}
+    monkeypatch.setattr(matching, "equivalents_made_from", lambda: changed)
+    assert matching.shipped_equivalents.__wrapped__() is None

@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pytest
 
-from planner import portions
 from planner.amounts import parse_amount
 from planner.entries import default_matcher, foods_description
 from planner.portions import convert_rows, default_book
@@ -66,13 +65,7 @@ def _at_once(rows):
     )
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["one process", "forked processes"])
-def test_many_rows_read_as_each_row_alone(sample, shared, request, monkeypatch):
-    if shared:
-        request.getfixturevalue("forking")
-        monkeypatch.setattr(portions, "PARALLEL_READINGS", 10)
-    else:
-        monkeypatch.setenv("PLANNER_PROCESSES", "1")
+def test_many_rows_read_as_each_row_alone(sample):
     grams, basis, note = _at_once(sample)
     expected = _one_at_a_time(sample)
     for i, done in enumerate(expected):
