@@ -339,7 +339,8 @@ def _status(live, has_export, table_ok, filled, conf, grams, food_id, match_note
     and reason (the texts, and each row's index into them)."""
     matched, low, unmatched, rejected = range(len(STATUSES))
     food = food_id != ""
-    negative = live & each_distinct(amount_note, lambda t: "negative amount" in t)
+    notes, note_code = factorize(amount_note)
+    negative = live & np.array(["negative amount" in t for t in notes], dtype=bool)[note_code]
     too_much = live & np.isfinite(grams) & (grams > MAX_GRAMS)
     weak = live & food & (conf < CONFIDENT)
 
@@ -363,14 +364,24 @@ def _status(live, has_export, table_ok, filled, conf, grams, food_id, match_note
     over = np.isfinite(grams) & (grams > MAX_GRAMS)
     amount = np.where(over, grams, np.where(np.isfinite(grams), 0.0, np.nan))
     rows = np.flatnonzero(live)
-    parts = [p[rows] for p in (status, source, match_note, amount_note, amount, food, supplement)]
+    parts = [p[rows] for p in (status, source, match_note, note_code, amount, food, supplement)]
     key = np.zeros(len(rows), dtype=np.int64)
     for part in parts:
         codes, distinct = pd.factorize(part, use_na_sentinel=False)
         key, _ = pd.factorize(key * len(distinct) + codes)  # stays below the row count
     _, first = np.unique(key, return_index=True)
+    status_of, source_of, match_of, note_of, amount_of, food_of, supplement_of = parts
     said = [
-        _reason(STATUSES[parts[0][i]], SOURCES[parts[1][i]], "", *(p[i] for p in parts[2:]))
+        _reason(
+            STATUSES[status_of[i]],
+            SOURCES[source_of[i]],
+            "",
+            match_of[i],
+            notes[note_of[i]],
+            amount_of[i],
+            food_of[i],
+            supplement_of[i],
+        )
         for i in first
     ]
     # each row's reason as a code into the distinct reasons: what was said for a live row
