@@ -87,7 +87,7 @@ def bench_analyze(
 
 SHAPE_LABELS = {
     "aliases": "{distinct:,}-string pool",
-    "usda": "{distinct:,} strings cut from USDA descriptions",
+    "usda": "{distinct:,}-string pool cut from USDA descriptions",
 }
 
 
