@@ -35,50 +35,24 @@ import pandas as pd
 
 from planner import nutrients as registry
 from planner import sources
-from planner.columns import each_distinct, positions, text_column
-from planner.diary import UNFINISHED_DAY
+from planner.columns import positions, text_column
 from planner.entries import Accounting, account
+from planner.people import (
+    NO_PERIOD,
+    ByPerson,
+    Counts,
+    Later,
+    Table,
+    counts_by_person,
+    periods,
+    report_notes,
+)
 from planner.targets import Profile, Targets, targets_for_profile
 
 TOP_FOODS = 5
 # A shortfall is reported as a gap when the mean is below this share of the target;
 # 100% means every shortfall counts.
 GAP_THRESHOLD = 1.0
-
-
-class _Later:
-    """A table worked out when first read (see :class:`_Table`)."""
-
-    __slots__ = ("make",)
-
-    def __init__(self, make):
-        self.make = make
-
-
-class _Table:
-    """A :class:`GapReport` table that may be given as :class:`_Later`: then it is cut from
-    the cohort's table the first time it is read.
-
-    Scoring a cohort makes a report per person, and most of their tables are never read
-    (the cohort summary reads gaps; the files are written from the cohort's tables), so
-    cutting a thousand people's tables up front would be most of the cost of scoring.
-    """
-
-    def __set_name__(self, owner, name):
-        self.slot = f"_{name}"
-
-    def __get__(self, report, owner=None):
-        if report is None:
-            raise AttributeError(self.slot)  # no class default: the field is required
-        value = report.__dict__[self.slot]
-        if isinstance(value, _Later):
-            value = report.__dict__[self.slot] = value.make()
-        return value
-
-    def __set__(self, report, value):
-        report.__dict__[self.slot] = value
-        if self.slot == "_days":  # the period worked out with the cohort no longer holds
-            report.__dict__.pop("_period", None)
 
 
 @dataclass
@@ -120,19 +94,19 @@ class GapReport:
 
     profile: Profile
     targets: Targets
-    entries: pd.DataFrame = _Table()
-    days: pd.DataFrame = _Table()
-    nutrients: pd.DataFrame = _Table()
-    gaps: pd.DataFrame = _Table()
-    top_foods: pd.DataFrame = _Table()
-    energy: pd.DataFrame = _Table()
+    entries: pd.DataFrame = Table()
+    days: pd.DataFrame = Table()
+    nutrients: pd.DataFrame = Table()
+    gaps: pd.DataFrame = Table()
+    top_foods: pd.DataFrame = Table()
+    energy: pd.DataFrame = Table()
     accounting: Accounting
     notes: list[str] = field(default_factory=list)
     # the tables of every person scored together with this one (for cohort files)
     _cohort: dict | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict:
-        """Pickled with every table worked out (a :class:`_Later` does not pickle)."""
+        """Pickled with every table worked out (a :class:`Later` does not pickle)."""
         for name in ("entries", "days", "nutrients", "gaps", "top_foods", "energy"):
             getattr(self, name)
         return self.__dict__
@@ -283,24 +257,24 @@ def _score(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, Gap
     energy = _energy(days)
     tables = {"days": days, "nutrients": nutrients, "gaps": gaps, "energy": energy}
     split = {
-        name: _ByPerson(table, index="nutrient" if name == "nutrients" else None)
+        name: ByPerson(table, index="nutrient" if name == "nutrients" else None)
         for name, table in tables.items()
     }
     # the top foods are read for a few people's reports, rarely for a cohort's: worked out
     # for everyone the first time someone's are read (from the entries the cohort keeps)
-    split["top"] = _ByPerson(
-        _Later(lambda: _top_foods(_live(entries, matched=True))) if carried is None else _no_top()
+    split["top"] = ByPerson(
+        Later(lambda: _top_foods(_live(entries, matched=True))) if carried is None else _no_top()
     )
-    people_entries = _ByPerson(entries, keep_person=True, attrs=attrs)
-    counts = _counts_by_person(entries)
-    periods = _periods(energy)
+    people_entries = ByPerson(entries, keep_person=True, attrs=attrs)
+    counts = counts_by_person(entries)
+    known_periods = periods(energy)
     cohort = {**tables, "entries": entries}
     niacin = nutrients[nutrients["nutrient"].eq("niacin_mg")]
     niacin_ul = dict(zip(niacin["person"], niacin["ul"].notna(), strict=True))
     reports = {}
     for person, profile in profiles.items():
         part = {name: split[name].later(person) for name in split}
-        mine = counts.get(person) or _Counts(account(people_entries.block(person)))
+        mine = counts.get(person) or Counts(account(people_entries.block(person)))
         report = GapReport(
             profile=profile,
             targets=targets[person],
@@ -311,9 +285,9 @@ def _score(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, Gap
             top_foods=part["top"],
             energy=part["energy"],
             accounting=mine.accounting,
-            notes=_notes(targets[person], attrs, mine, niacin_ul.get(person, False)),
+            notes=report_notes(targets[person], attrs, mine, niacin_ul.get(person, False)),
         )
-        report.__dict__["_period"] = periods.get(person, _NO_PERIOD)
+        report.__dict__["_period"] = known_periods.get(person, NO_PERIOD)
         report._cohort = cohort
         reports[person] = report
     return reports
@@ -328,173 +302,6 @@ def _live(entries: pd.DataFrame, matched: bool = False) -> pd.DataFrame:
         keep &= status.eq("matched").to_numpy()
     wanted = ["person", "date", "status", "food_id", "food_text", "description", "supplement"]
     return entries.loc[keep, wanted + _scored() + ["folic_acid_ug"]]
-
-
-class _ByPerson:
-    """A table cut into one block of rows per person, each in the table's order, and each
-    cut only when asked for (:class:`_Later`).
-
-    A table whose people come one after another (as a cohort's file and every table
-    scored from it do) is cut where the person changes; any other is first put in that
-    order by one stable sort. ``keep_person`` keeps the ``person`` column and the row
-    labels; otherwise each block is indexed by ``index`` or numbered from 0.
-    """
-
-    def __init__(self, table: pd.DataFrame, keep_person=False, index=None, attrs=None):
-        self.table, self.keep_person, self.index, self.attrs = table, keep_person, index, attrs
-        self.spans: dict | None = None
-
-    def later(self, person: str) -> _Later:
-        return _Later(lambda: self.block(person))
-
-    def block(self, person: str) -> pd.DataFrame:
-        if self.spans is None:
-            self._cut()
-        a, b = self.spans.get(person, (0, 0))
-        block = self.cut.iloc[a:b]
-        if self.index is None and not self.keep_person:
-            block = block.reset_index(drop=True)
-        if self.attrs is not None:
-            block.attrs = self.attrs
-        return block
-
-    def _cut(self) -> None:
-        table = self.table.make() if isinstance(self.table, _Later) else self.table
-        codes, people = pd.factorize(table["person"])
-        if (np.diff(codes) < 0).any():
-            order = np.argsort(codes, kind="stable")
-            table, codes = table.iloc[order], codes[order]
-        starts = np.flatnonzero(np.diff(codes, prepend=-1))  # where the person changes
-        ends = np.append(starts[1:], len(table))[: len(starts)]
-        names = list(people)
-        self.spans = {names[codes[a]]: (a, b) for a, b in zip(starts, ends, strict=True)}
-        if not self.keep_person:
-            table = table.drop(columns="person")
-            table = table.set_index(self.index) if self.index else table.reset_index(drop=True)
-        self.cut = table
-
-
-_NO_PERIOD = {"start": None, "end": None, "days": 0}
-
-
-def _periods(energy: pd.DataFrame) -> dict[str, dict]:
-    """Each person's :attr:`GapReport.period`, from the energy table (one row per person
-    and day scored)."""
-    if energy.empty:
-        return {}
-    dates = energy.groupby("person", sort=False)["date"]
-    first, last, days = dates.min(), dates.max(), dates.nunique()
-    return {
-        person: {
-            "start": first[person].date().isoformat(),
-            "end": last[person].date().isoformat(),
-            "days": int(days[person]),
-        }
-        for person in first.index
-    }
-
-
-@dataclass(frozen=True)
-class _Counts:
-    """What one person's report counts of their rows: the accounting, and what the notes
-    rest on."""
-
-    accounting: Accounting
-    unfinished: int = 0  # rows of Cronometer days marked not completed
-    supplements: int = 0
-    supplements_used: int = 0
-    other_table: int = 0  # used rows whose amount was read through the other USDA table
-    default_portion: int = 0  # used rows counted as USDA's default amount
-
-
-def _counts_by_person(entries: pd.DataFrame) -> dict[str, _Counts]:
-    """:func:`planner.entries.account`, and the counts behind the notes, for every person
-    at once (one pass over the rows, not one per person)."""
-    from planner.entries import OUTCOME, STATUSES
-
-    person, people = pd.factorize(entries["person"])
-
-    def per_person(mask) -> np.ndarray:
-        return np.bincount(person[np.asarray(mask, dtype=bool)], minlength=len(people))
-
-    def column(name: str, default) -> pd.Series:
-        return entries[name] if name in entries else pd.Series(default, index=entries.index)
-
-    status = positions(entries["status"], pd.Index(STATUSES))
-    used = status == STATUSES.index("matched")
-    by_status = {s: per_person(status == i) for i, s in enumerate(STATUSES)}
-    reasons = column("reason", "").astype(str)
-    basis = column("amount_basis", "")
-    supp = sources.is_supplement(entries)
-    counted = {
-        "rows": per_person(np.ones(len(entries))),
-        "duplicates": per_person(column("duplicate_of", 0) > 0),
-        "unfinished": per_person(each_distinct(reasons, lambda r: r.startswith(UNFINISHED_DAY))),
-        "supplements": per_person(supp),
-        "supplements_used": per_person(supp & used),
-        "other_table": per_person(used & basis.eq("other_table").to_numpy()),
-        "default_portion": per_person(used & basis.eq("default_portion").to_numpy()),
-    }
-    out = {}
-    for i, name in enumerate(people):
-        mine = {s: int(by_status[s][i]) for s in STATUSES}
-        outcome = {o: sum(k for s, k in mine.items() if OUTCOME[s] == o) for o in OUTCOME.values()}
-        n = {key: int(values[i]) for key, values in counted.items()}
-        accounting = Accounting(
-            n.pop("rows"), outcome["used"], outcome["flagged"], outcome["rejected"], mine,
-            n.pop("duplicates"),
-        )  # fmt: skip
-        out[name] = _Counts(accounting, **n)
-    return out
-
-
-def _notes(targets: Targets, attrs: dict, counts: _Counts, has_niacin_ul: bool) -> list[str]:
-    notes = list(targets.notes) + list(attrs.get("notes", []))
-    repeats = counts.accounting.duplicates
-    if repeats:
-        from planner.render import DUPLICATES_NOTE
-
-        notes.append(DUPLICATES_NOTE.format(n=repeats).removeprefix("Note: "))
-    if counts.unfinished:
-        n = counts.unfinished
-        notes.append(
-            f"{n} day{'s are' if n != 1 else ' is'} marked not completed in Cronometer: "
-            "the totals of an unfinished day may be partial, so a gap on it may be a "
-            "logging gap."
-        )
-    level = attrs.get("level", "entry")
-    notes += sources.source_notes(level, counts.supplements, counts.supplements_used, has_niacin_ul)
-    notes += amount_notes(counts.other_table, counts.default_portion)
-    return notes
-
-
-def amount_notes(other_table: int, default_portion: int) -> list[str]:
-    """What the report says of amounts read another way (:mod:`planner.portions`): the
-    used entries read through the other USDA table, and those counted as USDA's default
-    amount.
-
-    Examples
-    --------
-    >>> len(amount_notes(0, 0)), amount_notes(1, 0)[0][:40]
-    (0, '1 entry named a measure the chosen food ')
-    """
-    notes = []
-    if other_table:
-        n = other_table
-        notes.append(
-            f"{n} entr{'ies' if n != 1 else 'y'} named a measure the chosen food lacks; "
-            "it was read through the same food in the other USDA table (entries.csv, "
-            "amount_basis 'other_table')."
-        )
-    if default_portion:
-        n = default_portion
-        notes.append(
-            f"{n} entr{'ies' if n != 1 else 'y'} gave no amount planner could convert "
-            "(a count, a serving, a handful): each was counted as USDA's default amount "
-            "for the food, its 'Quantity not specified' portion. Check them (entries.csv, "
-            "amount_basis 'default_portion')."
-        )
-    return notes
 
 
 def _complete_columns(entries: pd.DataFrame) -> pd.DataFrame:
