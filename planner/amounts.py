@@ -299,7 +299,8 @@ class Portion(NamedTuple):
 
 def portion_records(portions) -> tuple[Portion, ...]:
     """A food's portions (rows of the portion table, or Portions already) as Portions."""
-    if isinstance(portions, tuple) and all(isinstance(p, Portion) for p in portions):
+    # a tuple whose first item is a Portion was made here (this is asked per conversion)
+    if isinstance(portions, tuple) and (not portions or isinstance(portions[0], Portion)):
         return portions
     records = zip(portions["amount"], portions["measure"], portions["grams"], strict=True)
     return tuple(
@@ -315,6 +316,41 @@ def _list_measures(portions: tuple[Portion, ...]) -> str:
     if not portions:
         return "the food table has no household measures for this food"
     return "it has: " + "; ".join(f"{p.amount:g} {p.measure}" for p in portions)
+
+
+class Rule(NamedTuple):
+    """How grams follow from a quantity of one unit of one food, and the note that says so.
+
+    The grams are ``quantity * factors[0] * factors[1] * ...``, multiplied in that order,
+    so that a vectorised product over many quantities gives exactly the floats
+    :func:`to_grams` gives one at a time. A unit that cannot be converted has the single
+    factor NaN.
+
+    Examples
+    --------
+    >>> rule = Rule((236.5882365, 0.25))  # a cup through a food's 1 cup of 59 g...
+    >>> rule.grams(2.0) == 2.0 * 236.5882365 * 0.25, rule.ok
+    (True, True)
+    >>> Rule((math.nan,), "no 'slice' measure for this food").ok
+    False
+    """
+
+    factors: tuple[float, ...]
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not any(math.isnan(f) for f in self.factors)
+
+    def grams(self, quantity: float) -> float:
+        """The grams of ``quantity`` units [g]."""
+        for factor in self.factors:
+            quantity = quantity * factor
+        return quantity
+
+
+def _none(note: str) -> Rule:
+    return Rule((math.nan,), note)
 
 
 def to_grams(amount: Amount, portions, food: str = "") -> Grams:
@@ -342,28 +378,44 @@ def to_grams(amount: Amount, portions, food: str = "") -> Grams:
     >>> print(to_grams(parse_amount("1 slice"), banana).note)
     no 'slice' measure for this food; it has: 1 cup, sliced; 1 medium (7" to 7-7/8" long)
     """
-    q = amount.quantity
-    if amount.kind == "mass":
-        return Grams(q * GRAMS_PER[amount.unit])
+    rule = grams_rule(amount.unit, amount.kind, portions, food)
+    return Grams(rule.grams(amount.quantity), rule.note)
+
+
+def grams_rule(unit: str, kind: str, portions, food: str = "") -> Rule:
+    """How an amount of ``unit`` (of ``kind``, as :class:`Amount` has them) of one food
+    turns into grams, whatever the quantity: :func:`to_grams` without the quantity.
+
+    A diary names the same unit of the same food with many quantities ("1 cup", "2 cups");
+    the choice of portion and the note depend on the unit only, so a cohort works it out
+    once per food and unit and multiplies (:class:`Rule`).
+
+    Examples
+    --------
+    >>> grams_rule("oz", "mass", ()).grams(2.0)
+    56.69904625
+    """
+    if kind == "mass":
+        return Rule((GRAMS_PER[unit],))
     portions = portion_records(portions)
-    if amount.kind == "volume":
-        return _volume_to_grams(amount, portions)
-    if amount.kind == "count":
-        return _count_to_grams(q, portions, food)
-    return _measure_to_grams(amount, portions, food)
+    if kind == "volume":
+        return _volume_rule(unit, portions)
+    if kind == "count":
+        return _count_rule(portions, food)
+    return _measure_rule(unit, portions, food)
 
 
 def _per_unit(row) -> float:
     return row.grams / row.amount if row.amount else math.nan
 
 
-def _volume_to_grams(amount: Amount, portions: tuple[Portion, ...]) -> Grams:
-    unit = amount.unit.split(",")[0].strip()
-    wanted = _normalise_measure(amount.unit)
+def _volume_rule(measure: str, portions: tuple[Portion, ...]) -> Rule:
+    unit = measure.split(",")[0].strip()
+    wanted = _normalise_measure(measure)
     plain = _normalise_measure(unit)
     candidates = [(p, *p.volume) for p in portions if p.volume is not None and p.volume[1] > 0]
     if not candidates:
-        return Grams(math.nan, f"no volume measure for this food; {_list_measures(portions)}")
+        return _none(f"no volume measure for this food; {_list_measures(portions)}")
     # 1) the same measure with the same decoration ("cup, shredded"); 2) the plain unit;
     # 3) the same unit with any decoration, USDA's first; 4) any volume measure.
     for pick in (
@@ -377,7 +429,6 @@ def _volume_to_grams(amount: Amount, portions: tuple[Portion, ...]) -> Grams:
             row, vol, count = chosen[0]
             break
     grams_per_ml = row.grams / (count * ML_PER[vol])
-    grams = amount.quantity * ML_PER[unit] * grams_per_ml
     note = ""
     others = [r.measure for r, v, _ in candidates if r is not row and v == vol]
     if row.name != wanted:
@@ -386,7 +437,7 @@ def _volume_to_grams(amount: Amount, portions: tuple[Portion, ...]) -> Grams:
         )
         if others:
             note += f"; it also has {', '.join(others)}"
-    return Grams(grams, note)
+    return Rule((ML_PER[unit], grams_per_ml), note)
 
 
 def _item_rows(portions: tuple[Portion, ...], food: str):
@@ -407,25 +458,23 @@ def _is_item(row: Portion) -> bool:
     return bool(words) and words[0] not in NOT_ITEMS | GRAMS_PER.keys() and row.volume is None
 
 
-def _count_to_grams(quantity: float, portions: tuple[Portion, ...], food: str = "") -> Grams:
+def _count_rule(portions: tuple[Portion, ...], food: str = "") -> Rule:
     row = next(_item_rows(portions, food), None)
     if row is None:
-        note = f"no unit given and no single-item measure; {_list_measures(portions)}"
-        return Grams(math.nan, note)
-    note = f"counted as '{row.measure}' ({_per_unit(row):g} g each)"
-    return Grams(quantity * _per_unit(row), note)
+        return _none(f"no unit given and no single-item measure; {_list_measures(portions)}")
+    return Rule((_per_unit(row),), f"counted as '{row.measure}' ({_per_unit(row):g} g each)")
 
 
-def _measure_to_grams(amount: Amount, portions: tuple[Portion, ...], food: str = "") -> Grams:
-    wanted = _normalise_measure(amount.unit)
+def _measure_rule(measure: str, portions: tuple[Portion, ...], food: str = "") -> Rule:
+    wanted = _normalise_measure(measure)
     if not wanted:
-        return _count_to_grams(amount.quantity, portions, food)
+        return _count_rule(portions, food)
     # the measure exactly as the food has it first: the decoration can be what tells two
     # portions apart ("container (6 oz)" and "container (8 oz)")
-    written = " ".join(amount.unit.lower().split())
+    written = " ".join(measure.lower().split())
     for row in portions:
         if row.written == written:
-            return Grams(amount.quantity * _per_unit(row))
+            return Rule((_per_unit(row),))
     wanted_words = set(wanted.split())
     # exact (decorations removed), then the standard size of the measure named (FNDDS:
     # "1 slice" of bread is its "medium or regular slice", not "slice, crust not eaten"),
@@ -442,14 +491,17 @@ def _measure_to_grams(amount: Amount, portions: tuple[Portion, ...], food: str =
         for row in portions:
             if row.name and test(row.name):
                 note = "" if row.name == wanted else f"read as '{row.amount:g} {row.measure}'"
-                return Grams(amount.quantity * _per_unit(row), note)
-    inner = _embedded_amount(amount.unit)
+                return Rule((_per_unit(row),), note)
+    inner = _embedded_amount(measure)
     if inner is not None:  # "serving (28 g)", "0.52 Serving (22 tsp, whole pieces)"
-        grams = to_grams(Amount(amount.quantity * inner.quantity, inner.unit, inner.kind), portions)
-        if grams.ok:
+        # the quantity times the inner amount, then the inner unit's own factors
+        rule = grams_rule(inner.unit, inner.kind, portions)
+        if rule.ok:
             note = f"read through the {inner.quantity:g} {inner.unit} the measure names"
-            return Grams(grams.grams, "; ".join(n for n in (note, grams.note) if n))
-    return Grams(math.nan, f"no '{amount.unit}' measure for this food; {_list_measures(portions)}")
+            return Rule(
+                (inner.quantity, *rule.factors), "; ".join(n for n in (note, rule.note) if n)
+            )
+    return _none(f"no '{measure}' measure for this food; {_list_measures(portions)}")
 
 
 _EMBEDDED_MASS = re.compile(rf"(?:^|[\s(])(?P<q>{_NUMBER})\s*(?P<unit>g|kg|mg|oz|lb)\b")

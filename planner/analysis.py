@@ -28,7 +28,6 @@ Statuses per day and over the period:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -36,8 +35,18 @@ import pandas as pd
 
 from planner import nutrients as registry
 from planner import sources
-from planner.diary import UNFINISHED_DAY
+from planner.columns import positions, text_column
 from planner.entries import Accounting, account
+from planner.people import (
+    NO_PERIOD,
+    ByPerson,
+    Counts,
+    Later,
+    Table,
+    counts_by_person,
+    periods,
+    report_notes,
+)
 from planner.targets import Profile, Targets, targets_for_profile
 
 TOP_FOODS = 5
@@ -85,20 +94,29 @@ class GapReport:
 
     profile: Profile
     targets: Targets
-    entries: pd.DataFrame
-    days: pd.DataFrame
-    nutrients: pd.DataFrame
-    gaps: pd.DataFrame
-    top_foods: pd.DataFrame
-    energy: pd.DataFrame
+    entries: pd.DataFrame = Table()
+    days: pd.DataFrame = Table()
+    nutrients: pd.DataFrame = Table()
+    gaps: pd.DataFrame = Table()
+    top_foods: pd.DataFrame = Table()
+    energy: pd.DataFrame = Table()
     accounting: Accounting
     notes: list[str] = field(default_factory=list)
     # the tables of every person scored together with this one (for cohort files)
     _cohort: dict | None = field(default=None, repr=False, compare=False)
 
+    def __getstate__(self) -> dict:
+        """Pickled with every table worked out (a :class:`Later` does not pickle)."""
+        for name in ("entries", "days", "nutrients", "gaps", "top_foods", "energy"):
+            getattr(self, name)
+        return self.__dict__
+
     @property
     def period(self) -> dict:
         """First and last date and the number of days scored."""
+        known = self.__dict__.get("_period")  # worked out with the cohort's
+        if known is not None:
+            return dict(known)
         dates = self.days["date"].drop_duplicates().sort_values()
         if dates.empty:
             return {"start": None, "end": None, "days": 0}
@@ -232,135 +250,58 @@ def _score(entries: pd.DataFrame, profiles: dict[str, Profile]) -> dict[str, Gap
     if carried is not None:  # totals cannot tell supplements or fortified foods apart
         split = limits["ul_form"].isin(["supplements", "synthetic_niacin"])
         limits.loc[split, "ul_applies"] = False
-    live = entries[entries["status"].ne("rejected") & entries["date"].notna()]
-    days = _days(live, limits, carried)
-    nutrients = _period(days, limits, live, carried)
+    live = _live(entries)
+    days, day_key = _days(live, limits, carried)
+    nutrients = _period(days, day_key, limits, live, carried)
     gaps = _gaps(nutrients)
-    used = live[live["status"].eq("matched")]
-    top = _top_foods(used) if carried is None else _no_top()
     energy = _energy(days)
-    tables = {"days": days, "nutrients": nutrients, "gaps": gaps, "top": top, "energy": energy}
+    tables = {"days": days, "nutrients": nutrients, "gaps": gaps, "energy": energy}
     split = {
-        name: _by_person(table, index="nutrient" if name == "nutrients" else None)
+        name: ByPerson(table, index="nutrient" if name == "nutrients" else None)
         for name, table in tables.items()
     }
-    people_entries = _by_person(entries, keep_person=True)
-    counts = _accounting_by_person(entries)
+    # the top foods are read for a few people's reports, rarely for a cohort's: worked out
+    # for everyone the first time someone's are read (from the entries the cohort keeps)
+    split["top"] = ByPerson(
+        Later(lambda: _top_foods(_live(entries, matched=True))) if carried is None else _no_top()
+    )
+    people_entries = ByPerson(entries, keep_person=True, attrs=attrs)
+    counts = counts_by_person(entries)
+    known_periods = periods(energy)
     cohort = {**tables, "entries": entries}
-    empty = {name: _none(table) for name, table in tables.items()}
-    empty["nutrients"] = empty["nutrients"].set_index("nutrient")
+    niacin = nutrients[nutrients["nutrient"].eq("niacin_mg")]
+    niacin_ul = dict(zip(niacin["person"], niacin["ul"].notna(), strict=True))
     reports = {}
     for person, profile in profiles.items():
-        part = {name: split[name].get(person, empty[name]) for name in split}
-        person_entries = people_entries.get(person, entries.iloc[:0])
-        person_entries.attrs = attrs
-        table = part["nutrients"]
-        reports[person] = GapReport(
+        part = {name: split[name].later(person) for name in split}
+        mine = counts.get(person) or Counts(account(people_entries.block(person)))
+        report = GapReport(
             profile=profile,
             targets=targets[person],
-            entries=person_entries,
+            entries=people_entries.later(person),
             days=part["days"],
-            nutrients=table,
+            nutrients=part["nutrients"],
             gaps=part["gaps"],
             top_foods=part["top"],
             energy=part["energy"],
-            accounting=counts.get(person) or account(person_entries),
-            notes=_notes(targets[person], person_entries, table),
+            accounting=mine.accounting,
+            notes=report_notes(targets[person], attrs, mine, niacin_ul.get(person, False)),
         )
-        reports[person]._cohort = cohort
+        report.__dict__["_period"] = known_periods.get(person, NO_PERIOD)
+        report._cohort = cohort
+        reports[person] = report
     return reports
 
 
-def _by_person(
-    table: pd.DataFrame, keep_person: bool = False, index: str | None = None
-) -> dict[str, pd.DataFrame]:
-    """Split a table into one block of rows per person, in one sort (no group per person)."""
-    if table.empty:
-        return {}
-    order = np.argsort(table["person"].to_numpy(dtype=object), kind="stable")
-    table = table.iloc[order]
-    people, starts = np.unique(table["person"].to_numpy(dtype=object), return_index=True)
-    if not keep_person:
-        table = table.drop(columns="person")
-        table = table.set_index(index) if index else table.reset_index(drop=True)
-    ends = [*starts[1:], len(table)]
-    blocks = {p: table.iloc[a:b] for p, a, b in zip(people, starts, ends, strict=True)}
-    if index is None and not keep_person:  # each block numbered from 0
-        blocks = {p: b.reset_index(drop=True) for p, b in blocks.items()}
-    return blocks
-
-
-def _none(table: pd.DataFrame) -> pd.DataFrame:
-    return table.iloc[:0].drop(columns="person")
-
-
-def _accounting_by_person(entries: pd.DataFrame) -> dict[str, Accounting]:
-    """:func:`planner.entries.account` for every person at once."""
-    from planner.entries import OUTCOME, STATUSES
-
-    counts = pd.crosstab(entries["person"], entries["status"])
-    duplicates = (
-        (entries["duplicate_of"] > 0).groupby(entries["person"]).sum()
-        if "duplicate_of" in entries
-        else pd.Series(0, index=counts.index)
-    )
-    out = {}
-    for person, row in counts.iterrows():
-        by_status = {status: int(row.get(status, 0)) for status in STATUSES}
-        outcome = {o: 0 for o in OUTCOME.values()}
-        for status, n in by_status.items():
-            outcome[OUTCOME[status]] += n
-        out[person] = Accounting(
-            int(row.sum()), outcome["used"], outcome["flagged"], outcome["rejected"], by_status,
-            int(duplicates.get(person, 0)),
-        )  # fmt: skip
-    return out
-
-
-def _notes(targets: Targets, entries: pd.DataFrame, nutrients: pd.DataFrame) -> list[str]:
-    notes = list(targets.notes) + list(entries.attrs.get("notes", []))
-    repeats = int((entries["duplicate_of"] > 0).sum()) if "duplicate_of" in entries else 0
-    if repeats:
-        from planner.render import DUPLICATES_NOTE
-
-        notes.append(DUPLICATES_NOTE.format(n=repeats).removeprefix("Note: "))
-    reasons = entries["reason"] if "reason" in entries else pd.Series([], dtype=object)
-    unfinished = reasons.astype(str).str.startswith(UNFINISHED_DAY)
-    if unfinished.any():
-        n = int(unfinished.sum())
-        notes.append(
-            f"{n} day{'s are' if n != 1 else ' is'} marked not completed in Cronometer: "
-            "the totals of an unfinished day may be partial, so a gap on it may be a "
-            "logging gap."
-        )
-    notes += sources.source_notes(entries, nutrients)
-    notes += amount_notes(entries)
-    return notes
-
-
-def amount_notes(entries: pd.DataFrame) -> list[str]:
-    """What the report says of amounts read another way (:mod:`planner.portions`)."""
-    if "amount_basis" not in entries:
-        return []
-    used = entries["status"].eq("matched")
-    basis = entries.loc[used, "amount_basis"].value_counts()
-    notes = []
-    if basis.get("other_table", 0):
-        n = int(basis["other_table"])
-        notes.append(
-            f"{n} entr{'ies' if n != 1 else 'y'} named a measure the chosen food lacks; "
-            "it was read through the same food in the other USDA table (entries.csv, "
-            "amount_basis 'other_table')."
-        )
-    if basis.get("default_portion", 0):
-        n = int(basis["default_portion"])
-        notes.append(
-            f"{n} entr{'ies' if n != 1 else 'y'} gave no amount planner could convert "
-            "(a count, a serving, a handful): each was counted as USDA's default amount "
-            "for the food, its 'Quantity not specified' portion. Check them (entries.csv, "
-            "amount_basis 'default_portion')."
-        )
-    return notes
+def _live(entries: pd.DataFrame, matched: bool = False) -> pd.DataFrame:
+    """The rows that are scored (not rejected, with a date), or only the used ones, with
+    only the columns scoring reads (fewer to take along when the rows are filtered)."""
+    status = entries["status"]
+    keep = status.ne("rejected").to_numpy() & entries["date"].notna().to_numpy()
+    if matched:
+        keep &= status.eq("matched").to_numpy()
+    wanted = ["person", "date", "status", "food_id", "food_text", "description", "supplement"]
+    return entries.loc[keep, wanted + _scored() + ["folic_acid_ug"]]
 
 
 def _complete_columns(entries: pd.DataFrame) -> pd.DataFrame:
@@ -377,20 +318,6 @@ def _complete_columns(entries: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat([entries, extra], axis=1)
     out.attrs = entries.attrs
     return out
-
-
-def _ul_nutrient(nid: str, row) -> str | None:
-    """The nutrient column a UL is checked on, if the nutrient has a UL (or a CDRR).
-
-    Magnesium's UL is checked on the magnesium of supplements and niacin's on the niacin
-    of supplements and fortified foods (:func:`planner.sources.ul_amounts`); folate's on
-    folic acid.
-    """
-    if nid == "sodium_mg":
-        return "sodium_mg" if not math.isnan(row.cdrr) else None
-    if math.isnan(row.ul):
-        return None
-    return row.ul_nutrient
 
 
 def _targets_by_person(profiles: dict[str, Profile]) -> dict[str, Targets]:
@@ -412,68 +339,100 @@ def _target_frame(targets: dict[str, Targets]) -> pd.DataFrame:
     """One row per person and scored nutrient: target, limit and what the limit is checked on,
     with the name, unit, kind and UL coverage for reports."""
     ids = _scored()
-    shared: dict[int, pd.DataFrame] = {}  # people with the same profile share one table
-    people, keys = [], []
-    for person, t in targets.items():
-        if id(t.table) not in shared:
-            table = t.table.loc[ids]
-            shared[id(t.table)] = pd.DataFrame(
-                {
-                    "key": id(t.table),
-                    "nutrient": ids,
-                    "name": table["name"].to_numpy(),
-                    "unit": table["unit"].to_numpy(),
-                    "kind": table["kind"].to_numpy(),
-                    "ul_covers": table["ul_covers"].to_numpy(),
-                    "target": table["target"].to_numpy(dtype=float),
-                    "ul": np.where(table.index == "sodium_mg", table["cdrr"], table["ul"]),
-                    "ul_nutrient": [_ul_nutrient(nid, r) for nid, r in table.iterrows()],
-                    "ul_form": [sources.UL_FORMS.get(nid, "total") for nid in ids],
-                }
-            )
-        people.append(person)
-        keys.append(id(t.table))
-    who = pd.DataFrame({"person": people, "key": keys})
-    frame = who.merge(pd.concat(shared.values(), ignore_index=True), on="key").drop(columns="key")
-    frame["ul"] = frame["ul"].astype(float)
+    place: dict[int, int] = {}  # people with the same profile share one table
+    shared = []
+    for t in targets.values():
+        if id(t.table) not in place:
+            place[id(t.table)] = len(shared)
+            shared.append(_limits(t.table.loc[ids]))
+    block = np.array([place[id(t.table)] for t in targets.values()], dtype=np.int64)
+    rows = (block[:, None] * len(ids) + np.arange(len(ids))).ravel()
+    who = np.repeat(np.arange(len(targets)), len(ids))
+    frame = pd.DataFrame({"person": text_column(list(targets), who)})
+    for column in shared[0]:
+        frame[column] = np.concatenate([part[column] for part in shared])[rows]
     frame["ul_applies"] = frame["ul_nutrient"].notna()
     return frame
 
 
+def _limits(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """One profile's rows of :func:`_target_frame`, by nutrient (``table`` in that order).
+
+    A nutrient's UL (sodium: its CDRR) is checked on the column ``ul_nutrient`` names
+    (None when it has none): magnesium's on the magnesium of supplements and niacin's on
+    the niacin of supplements and fortified foods (:func:`planner.sources.ul_amounts`);
+    folate's on folic acid.
+    """
+    sodium = table.index == "sodium_mg"
+    limit = np.where(sodium, table["cdrr"], table["ul"]).astype(float)
+    checked = np.where(sodium, "sodium_mg", table["ul_nutrient"].to_numpy(dtype=object))
+    return {
+        "nutrient": np.asarray(table.index, dtype=object),
+        "name": table["name"].to_numpy(dtype=object),
+        "unit": table["unit"].to_numpy(dtype=object),
+        "kind": table["kind"].to_numpy(dtype=object),
+        "ul_covers": table["ul_covers"].to_numpy(dtype=object),
+        "target": table["target"].to_numpy(dtype=float),
+        "ul": limit,
+        "ul_nutrient": np.where(np.isnan(limit), None, checked),
+        "ul_form": np.array([sources.UL_FORMS.get(nid, "total") for nid in table.index], object),
+    }
+
+
 def _days(live: pd.DataFrame, limits: pd.DataFrame, carried: list[str] | None):
-    """One row per person, day and scored nutrient, from one group-by over all rows."""
+    """One row per person, day and scored nutrient, from group-bys over all rows at once.
+
+    Returns the table and, per row, its person and nutrient as one code (``person's place
+    in limits * nutrients + nutrient's place``) for :func:`_period`. The rows are grouped
+    by one integer per (person, day), in the order of person then day, so that text is
+    hashed once rather than in every group-by.
+    """
     ids = _scored()
-    keys = [live["person"], live["date"]]
+    if live.empty:
+        return _empty_days(), np.zeros(0, dtype=np.int64)
+    person, people = pd.factorize(live["person"], sort=True)
+    day, dates = pd.factorize(live["date"], sort=True)
+    group, pairs = pd.factorize(person.astype(np.int64) * len(dates) + day, sort=True)
     values = live[ids]
-    sums = values.groupby(keys, sort=True).sum(min_count=1)
-    if sums.empty:
-        return _empty_days()
+    sums = values.groupby(group, sort=True).sum(min_count=1)
     known = values.notna()
-    n_known = known.groupby(keys, sort=True).sum()
-    n_entries = live.groupby(keys, sort=True).size()
+    n_known = known.groupby(group, sort=True).sum()
+    n_entries = np.bincount(group, minlength=len(pairs)).astype(np.int64)
     energy = live["energy_kcal"].fillna(0.0)
-    energy_with = known.mul(energy, axis=0).groupby(keys, sort=True).sum()
-    energy_total = energy.groupby(keys, sort=True).sum()
-    by_source = _by_source(live, ids, sums.index)
+    energy_with = known.mul(energy, axis=0).groupby(group, sort=True).sum()
+    energy_total = energy.groupby(group, sort=True).sum().to_numpy()
+    by_source = _by_source(live, ids, group, len(pairs))
     # the amount checked against each UL: what the UL covers (planner.sources.ul_amounts)
-    ul_sums = sources.ul_amounts(live, ids).groupby(keys, sort=True).sum(min_count=1)
+    ul_sums = sources.ul_amounts(live, ids).groupby(group, sort=True).sum(min_count=1)
 
-    def stacked(frame: pd.DataFrame) -> np.ndarray:
-        return frame.stack(future_stack=True).to_numpy()
+    def flat(frame: pd.DataFrame) -> np.ndarray:  # row by row: each group's nutrients
+        return frame.to_numpy().reshape(-1)
 
-    long = sums.stack(future_stack=True).rename("intake").to_frame()
-    long.index.names = ["person", "date", "nutrient"]
-    long["known"] = stacked(n_known)
-    long["energy_with"] = stacked(energy_with)
-    long["intake_food"] = stacked(by_source["food"])
-    long["intake_supplements"] = stacked(by_source["supplements"])
-    long["ul_intake"] = stacked(ul_sums)
-    long = long.reset_index()
-    per_day = pd.DataFrame({"entries": n_entries, "energy_total": energy_total}).reset_index()
-    per_day.columns = ["person", "date", "entries", "energy_total"]
-    long = long.merge(per_day, on=["person", "date"], how="left")
-    columns = ["person", "nutrient", "target", "ul", "ul_applies"]
-    long = long.merge(limits[columns], on=["person", "nutrient"], how="left")
+    n_ids = len(ids)
+    row_group = np.repeat(np.arange(len(pairs)), n_ids)
+    row_nutrient = np.tile(np.arange(n_ids), len(pairs))
+    who = pd.Index(limits["person"].unique())
+    place = who.get_indexer(people)[pairs // len(dates)][row_group]  # in limits' people
+    key = place.astype(np.int64) * n_ids + row_nutrient
+    lookup = _by_key(limits, who, ids)
+    long = pd.DataFrame(
+        {
+            "person": people.take((pairs // len(dates))[row_group]),
+            "date": dates.take((pairs % len(dates))[row_group]),
+            "nutrient": pd.Index(ids).take(row_nutrient),
+            "intake": flat(sums),
+            "known": flat(n_known),
+            "energy_with": flat(energy_with),
+            "intake_food": flat(by_source["food"]),
+            "intake_supplements": flat(by_source["supplements"]),
+            "ul_intake": flat(ul_sums),
+            "entries": n_entries[row_group],
+            "energy_total": energy_total[row_group],
+            "target": lookup["target"][key],
+            "ul": lookup["ul"][key],
+            "ul_applies": lookup["ul_applies"][key],
+        }
+    )
     long.loc[~long["ul_applies"].astype(bool), "ul_intake"] = np.nan
 
     long["completeness"] = long["known"] / long["entries"]
@@ -486,7 +445,22 @@ def _days(live: pd.DataFrame, limits: pd.DataFrame, carried: list[str] | None):
     long["percent_of_target"] = 100.0 * long["intake"] / long["target"]
     long["lower_bound"] = long["completeness"] < 1.0
     long["status"] = _status(long, carried)
-    return long[DAY_COLUMNS]
+    return long[DAY_COLUMNS], key
+
+
+def _by_key(limits: pd.DataFrame, who: pd.Index, ids: list[str]) -> dict[str, np.ndarray]:
+    """Each limits column as an array indexed by person and nutrient code (see
+    :func:`_days`); NaN (False) where a person lacks a nutrient's row."""
+    key = who.get_indexer(limits["person"]).astype(np.int64) * len(ids) + pd.Index(ids).get_indexer(
+        limits["nutrient"]
+    )
+    ok = key >= 0
+    size = len(who) * len(ids)
+    out = {"target": np.full(size, np.nan), "ul": np.full(size, np.nan)}
+    out["ul_applies"] = np.zeros(size, dtype=bool)
+    for column, array in out.items():
+        array[key[ok]] = limits[column].to_numpy(dtype=array.dtype)[ok]
+    return out
 
 
 DAY_COLUMNS = [
@@ -496,8 +470,8 @@ DAY_COLUMNS = [
 ]  # fmt: skip
 
 
-def _by_source(live: pd.DataFrame, ids: list[str], index: pd.Index) -> dict[str, pd.DataFrame]:
-    """Per person and day, the intake from food and from supplements.
+def _by_source(live: pd.DataFrame, ids: list[str], group: np.ndarray, n: int):
+    """Per person and day (``group``, of ``n``), the intake from food and from supplements.
 
     Food is NaN where no food row of the day has a value (unknown); supplements are 0 on a
     day without any, since nothing was taken.
@@ -506,8 +480,7 @@ def _by_source(live: pd.DataFrame, ids: list[str], index: pd.Index) -> dict[str,
     out = {}
     for name, rows in (("food", ~supp), ("supplements", supp)):
         part = live.loc[rows, ids]
-        keys = [live.loc[rows, "person"], live.loc[rows, "date"]]
-        sums = part.groupby(keys, sort=True).sum(min_count=1).reindex(index)
+        sums = part.groupby(group[rows], sort=True).sum(min_count=1).reindex(range(n))
         out[name] = sums.fillna(0.0) if name == "supplements" else sums
     return out
 
@@ -516,45 +489,51 @@ def _empty_days() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in DAY_COLUMNS})
 
 
+STATUS_NAMES = ("unknown", "above_ul", "above_cdrr", "met", "below", "not_in_export")
+
+
 def _status(frame: pd.DataFrame, carried: list[str] | None, intake="intake", ul="ul_intake"):
-    over_limit = np.where(frame["nutrient"].eq("sodium_mg"), "above_cdrr", "above_ul")
-    status = np.select(
+    """Each row's status (a text column; see the module docstring)."""
+    amount = frame[intake].to_numpy(dtype=float)
+    over_limit = np.where(frame["nutrient"].eq("sodium_mg").to_numpy(), 2, 1)
+    code = np.select(
         [
-            frame[intake].isna(),
-            frame["ul_applies"].astype(bool) & (frame[ul] > frame["ul"]),
-            frame[intake] >= frame["target"],
+            np.isnan(amount),
+            frame["ul_applies"].astype(bool).to_numpy()
+            & (frame[ul].to_numpy(dtype=float) > frame["ul"].to_numpy(dtype=float)),
+            amount >= frame["target"].to_numpy(dtype=float),
         ],
-        ["unknown", over_limit, "met"],
-        default="below",
-    ).astype(object)
+        [0, over_limit, 3],
+        default=4,
+    )
     if carried is not None:
-        status[~frame["nutrient"].isin(carried).to_numpy()] = "not_in_export"
-    return status
+        code[~frame["nutrient"].isin(carried).to_numpy()] = STATUS_NAMES.index("not_in_export")
+    return text_column(STATUS_NAMES, code)
 
 
-def _period(days: pd.DataFrame, limits: pd.DataFrame, live: pd.DataFrame, carried) -> pd.DataFrame:
-    """One row per person and scored nutrient over the period."""
+def _period(days, day_key, limits, live, carried) -> pd.DataFrame:
+    """One row per person and scored nutrient over the period (in the order of
+    ``limits``), from group-bys on the integer codes :func:`_days` gives its rows."""
     ids = _scored()
     frame = limits.copy()
+    who = pd.Index(limits["person"].unique())
+    key = who.get_indexer(frame["person"]).astype(np.int64) * len(ids) + pd.Index(ids).get_indexer(
+        frame["nutrient"]
+    )
     if len(days):
-        keys = [days["person"], days["nutrient"]]
-        g = days.groupby(keys, sort=False)
+        g = days.groupby(day_key, sort=False)
         status = days["status"]
-        stats = pd.DataFrame(
-            {
-                "mean_intake": g["intake"].mean(),
-                "mean_intake_food": g["intake_food"].mean(),
-                "mean_intake_supplements": g["intake_supplements"].mean(),
-                "mean_ul_intake": g["ul_intake"].mean(),
-                "days": g.size(),
-                "days_met": status.eq("met").groupby(keys, sort=False).sum(),
-                "days_below": status.eq("below").groupby(keys, sort=False).sum(),
-                "days_above_ul": status.isin(["above_ul", "above_cdrr"])
-                .groupby(keys, sort=False)
-                .sum(),
-            }
-        ).reset_index()
-        frame = frame.merge(stats, on=["person", "nutrient"], how="left")
+
+        def count(mask) -> np.ndarray:
+            mask = np.asarray(mask, dtype=bool)
+            return np.bincount(day_key[mask], minlength=len(who) * len(ids))[key]
+
+        for column, source in zip(PERIOD_MEANS, MEANS_OF, strict=True):
+            frame[column] = g[source].mean().reindex(key).to_numpy()
+        frame["days"] = count(np.ones(len(days), dtype=bool))
+        frame["days_met"] = count(status.eq("met"))
+        frame["days_below"] = count(status.eq("below"))
+        frame["days_above_ul"] = count(status.isin(["above_ul", "above_cdrr"]))
     else:
         for column in PERIOD_MEANS:
             frame[column] = np.nan
@@ -563,22 +542,24 @@ def _period(days: pd.DataFrame, limits: pd.DataFrame, live: pd.DataFrame, carrie
     for column in ("days", "days_met", "days_below", "days_above_ul"):
         frame[column] = frame[column].fillna(0).astype(int)
     # completeness over the period: the share of entries (and of energy) with a value
+    person = positions(live["person"], who)
     known = live[ids].notna()
-    n_live = live.groupby("person").size()
+    n_live = np.bincount(person, minlength=len(who)).astype(float)
+    n_live[n_live == 0] = np.nan  # a person without rows has no completeness
     energy = live["energy_kcal"].fillna(0.0)
-    per_person = pd.DataFrame(
-        {
-            "known": known.groupby(live["person"]).sum().stack(future_stack=True),
-            "energy_with": known.mul(energy, axis=0).groupby(live["person"]).sum()
-            .stack(future_stack=True),
-        }
-    ).reset_index()  # fmt: skip
-    per_person.columns = ["person", "nutrient", "known", "energy_with"]
-    frame = frame.merge(per_person, on=["person", "nutrient"], how="left")
-    frame["completeness"] = frame["known"] / frame["person"].map(n_live)
-    energy_total = energy.groupby(live["person"]).sum()
-    frame["energy_completeness"] = frame["energy_with"] / frame["person"].map(
-        energy_total.where(energy_total > 0)
+    place = who.get_indexer(frame["person"])
+    nutrient = pd.Index(ids).get_indexer(frame["nutrient"])
+    per_person = {
+        "known": known.groupby(person).sum(),
+        "energy_with": known.mul(energy, axis=0).groupby(person).sum(),
+    }
+    for column, table in per_person.items():
+        full = table.reindex(range(len(who))).to_numpy(dtype=float)
+        frame[column] = full[place, nutrient]
+    frame["completeness"] = frame["known"] / n_live[place]
+    energy_total = energy.groupby(person).sum().reindex(range(len(who))).to_numpy()
+    frame["energy_completeness"] = (
+        frame["energy_with"] / np.where(energy_total > 0, energy_total, np.nan)[place]
     )
     frame["in_export"] = True
     if carried is not None:
@@ -600,6 +581,7 @@ def _period(days: pd.DataFrame, limits: pd.DataFrame, live: pd.DataFrame, carrie
 
 
 PERIOD_MEANS = ("mean_intake", "mean_intake_food", "mean_intake_supplements", "mean_ul_intake")
+MEANS_OF = ("intake", "intake_food", "intake_supplements", "ul_intake")
 
 
 def _gaps(nutrients: pd.DataFrame) -> pd.DataFrame:

@@ -605,10 +605,14 @@ def write_analysis(reports, out_dir, force: bool) -> None:
     import pandas as pd
 
     from planner.entries import entries_for_csv
-    from planner.report import daily_frame, summary_frame
+    from planner.report import cohort_entries, daily_frame, summary_frame
 
     folder = Path(out_dir)
-    entries = pd.concat([r.entries for r in reports.values()]).sort_values("source_row")
+    entries = cohort_entries(reports)
+    if entries is None:
+        entries = pd.concat([r.entries for r in reports.values()])
+    if not entries["source_row"].is_monotonic_increasing:
+        entries = entries.sort_values("source_row")
     names = write_results(
         folder, summary_frame(reports), daily_frame(reports), entries_for_csv(entries)
     )

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
+from planner.columns import text_column
 from planner.errors import DiaryFormatError, UnknownName
 
 MISSING = frozenset(["", "n/a", "na", "-", "--", "none", "null", "nan", "#n/a"])
@@ -599,14 +600,18 @@ def _canonical(chunk: pd.DataFrame, spec: FormatSpec, nutrient_columns: dict, de
 
     out["person"] = col("person")
     dates = col("date")
-    uniq = {d: parse_date(d) for d in pd.unique(dates)}
-    parsed = dates.map({d: v if isinstance(v, date) else None for d, v in uniq.items()})
-    out["date"] = pd.to_datetime(parsed, errors="coerce")
-    date_problem = dates.map({d: "" if isinstance(v, date) else v for d, v in uniq.items()})
+    # a diary repeats its dates and times: each distinct one is read once
+    codes, distinct = pd.factorize(dates)
+    parsed = [parse_date(d) for d in distinct]
+    days = pd.Series([v if isinstance(v, date) else None for v in parsed], dtype=object)
+    out["date"] = pd.to_datetime(days, errors="coerce").to_numpy()[codes]
+    problems = [("" if isinstance(v, date) else v) for v in parsed]
+    date_problem = pd.Series(text_column(problems, codes), index=out.index)
     times = col("time")
     if spec.name == "opennutritracker":  # one date_time column: 2024-03-04T08:15:00.000
         times = dates.str.extract(r"[ T](\d{1,2}:\d{2})", expand=False).fillna("")
-    out["time"] = times.map({t: parse_time(t) for t in pd.unique(times)})
+    codes, distinct = pd.factorize(times)
+    out["time"] = text_column([parse_time(t) for t in distinct], codes)
     out["meal"] = col("meal")
     out["category"] = col("category")  # Cronometer's food category ("Supplements")
     food = col("food_text")
@@ -689,14 +694,15 @@ def _with_quantity_and_unit(diary: pd.DataFrame) -> pd.DataFrame:
     """
     from planner.amounts import read_amount
 
-    parsed = {}
-    for text in pd.unique(diary["amount_text"]):
-        amount = read_amount(text)  # cached: resolving the entries reads the same texts
-        parsed[text] = (math.nan, "") if isinstance(amount, str) else (amount.quantity, amount.unit)
+    texts = diary["amount_text"]
+    codes, distinct = pd.factorize(texts)
+    # cached: resolving the entries reads the same texts
+    amounts = [read_amount(text) for text in distinct]
+    quantity = [math.nan if isinstance(a, str) else a.quantity for a in amounts]
     at = diary.columns.get_loc("amount_text") + 1
-    diary.insert(at, "quantity", diary["amount_text"].map({t: q for t, (q, _) in parsed.items()}))
-    diary.insert(at + 1, "unit", diary["amount_text"].map({t: u for t, (_, u) in parsed.items()}))
-    diary["quantity"] = diary["quantity"].astype(float)
+    diary.insert(at, "quantity", np.array(quantity, dtype=float)[codes])
+    unit = text_column(["" if isinstance(a, str) else a.unit for a in amounts], codes)
+    diary.insert(at + 1, "unit", unit)
     return diary
 
 

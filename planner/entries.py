@@ -43,9 +43,10 @@ import pandas as pd
 from planner import nutrients as registry
 from planner import sources
 from planner.amounts import read_amount
+from planner.columns import each_distinct, factorize, text_column
 from planner.foods import load_foods
-from planner.matching import CONFIDENT, FoodMatcher, Match
-from planner.portions import default_book
+from planner.matching import CONFIDENT, FoodMatcher
+from planner.portions import convert_rows
 
 MAX_GRAMS = 5000.0  # more than 5 kg of one food in one entry is flagged, not summed
 STATUSES = ("matched", "low_confidence", "unmatched", "rejected")
@@ -133,25 +134,24 @@ def resolve_entries(
         ``recompute``.
     """
     matcher = matcher or default_matcher()
-    foods = matcher.foods
     level = diary.attrs.get("level", "entry")
     carried = [n for n in diary.attrs.get("nutrients", []) if n in diary.columns]
-    out = diary[[c for c in diary.columns if c not in registry.ids()]].copy()
-    for column in ("description", "unit", "amount_basis", "method", "source"):
-        out[column] = ""
-    out["quantity"] = math.nan
-    out["grams"] = math.nan
-    out["confidence"] = math.nan
-    out["supplement"] = False
-    out["filled"] = ""
     export = diary[carried].to_numpy(dtype=float) if carried else np.empty((len(diary), 0))
     if level != "entry":
+        out = diary[[c for c in diary.columns if c not in registry.ids()]].copy()
+        for column in ("description", "unit", "amount_basis", "method", "source"):
+            out[column] = ""
+        out["quantity"] = math.nan
+        out["grams"] = math.nan
+        out["confidence"] = math.nan
+        out["supplement"] = False
+        out["filled"] = ""
         values = _totals(out, export, carried)
+        for i, nid in enumerate(registry.ids()):
+            out[nid] = values[:, i]
+        out = out[ENTRY_COLUMNS + list(registry.ids())]
     else:
-        values = _resolve_foods(out, foods, matcher, export, carried, recompute)
-    for i, nid in enumerate(registry.ids()):
-        out[nid] = values[:, i]
-    out = out[ENTRY_COLUMNS + list(registry.ids())]
+        out = _resolve_foods(diary, matcher, export, carried, recompute)
     out.attrs = {**diary.attrs, "recompute": recompute}
     return out
 
@@ -171,138 +171,153 @@ def _totals(out: pd.DataFrame, export: np.ndarray, carried: list[str]) -> np.nda
     return values
 
 
-def _resolve_foods(out, foods, matcher, export, carried, recompute) -> np.ndarray:
-    live = out["status"].ne("rejected")
-    given = out["food_id"].ne("") & live
-    unknown_id = given & ~out["food_id"].isin(foods.index)
+def _resolve_foods(diary, matcher, export, carried, recompute) -> pd.DataFrame:
+    """Rows of foods and supplements: matched, converted and explained.
+
+    A cohort repeats its food texts, amounts and reasons many times over, so each is
+    worked out once per distinct value (or distinct combination) and given to the rows by
+    their codes; the columns are assembled once at the end.
+    """
+    n = len(diary)
+    live = diary["status"].ne("rejected").to_numpy()
+    food_id = _objects(diary["food_id"])
+    given = (food_id != "") & live
+    table_ids = matcher.foods.index
+    unknown_id = given & ~each_distinct(food_id, lambda f: f in table_ids)
     # a food id the diary gives makes the row a food; otherwise supplements are not matched
-    supplement = sources.supplement_rows(out) & live.to_numpy() & ~given.to_numpy()
-    texts = out.loc[live & ~given & ~supplement, "food_text"]
-    matches = matcher.match(pd.unique(texts)) if len(texts) else {}
-    _apply_matches(out, texts, matches, given & ~unknown_id)
-    out["match_note"] = np.where(
-        supplement, sources.supplement_note(out, supplement), out["match_note"]
-    )
+    supplement = sources.supplement_rows(diary) & live & ~given
+    confidence = np.full(n, np.nan)
+    method = np.full(n, "", dtype=object)
+    match_note = np.full(n, "", dtype=object)
+    _apply_matches(diary, matcher, live & ~given & ~supplement, food_id, confidence, method,
+                   match_note)  # fmt: skip
+    chosen = given & ~unknown_id
+    confidence[chosen] = 1.0
+    method[chosen] = "food_id"
+    match_note = np.where(supplement, sources.supplement_note(diary, supplement), match_note)
+    reason = _objects(diary["reason"])
     if unknown_id.any():
-        out.loc[unknown_id, "reason"] = (
-            "no food with id " + out.loc[unknown_id, "food_id"] + " in the food table"
-        )
-        out.loc[unknown_id, "food_id"] = ""
-    out["description"] = out["food_id"].map(_descriptions()).fillna("")
-    _apply_amounts(out, live, matcher)
+        reason[unknown_id] = "no food with id " + food_id[unknown_id] + " in the food table"
+        food_id[unknown_id] = ""
+    food, food_values = pd.factorize(food_id)
+    food_values = np.asarray(food_values, dtype=object)
+    amounts = _apply_amounts(diary, live, food, food_values, matcher)
 
     ids = registry.ids()
-    per_100 = foods.reindex(out["food_id"].where(out["food_id"].ne("")))[list(ids)].to_numpy()
-    table = per_100 * (out["grams"].to_numpy()[:, None] / 100.0)
-    confident = out["confidence"].to_numpy() >= CONFIDENT
-    grams_ok = np.isfinite(out["grams"].to_numpy()) & (out["grams"].to_numpy() <= MAX_GRAMS)
+    grams = amounts["grams"]
+    per_100 = matcher.foods.reindex(food_values)[list(ids)].to_numpy(dtype=float)[food]
+    table = per_100 * (grams[:, None] / 100.0)
+    confident = confidence >= CONFIDENT
+    grams_ok = np.isfinite(grams) & (grams <= MAX_GRAMS)
     table_ok = confident & grams_ok
     table[~table_ok] = np.nan
 
-    values = np.full((len(out), len(ids)), np.nan)
+    values = np.full((n, len(ids)), np.nan)
     if carried:
-        index = [ids.index(n) for n in carried]
+        index = [ids.index(nid) for nid in carried]
         # recompute ignores the export's values for foods; a supplement has no others
-        keep = supplement if recompute else np.ones(len(out), dtype=bool)
+        keep = supplement if recompute else np.ones(n, dtype=bool)
         values[np.ix_(keep, index)] = export[keep]
         sources.read_supplement_values(values, supplement, carried)
     has_export = np.isfinite(values).any(axis=1)
     filled = np.isnan(values) & np.isfinite(table)
     values = np.where(np.isnan(values), table, values)
 
-    out["supplement"] = supplement
-    _set_status(out, live.to_numpy(), has_export, table_ok, filled.any(axis=1))
-    used = out["status"].eq("matched").to_numpy()
+    status, source, reasons, reason = _status(
+        live, has_export, table_ok, filled.any(axis=1), confidence, grams, food_values[food],
+        match_note, amounts.pop("note"), supplement, reason,
+    )  # fmt: skip
+    used = status == STATUSES.index("matched")
     values[~used] = np.nan
+    filled_ids = np.full(n, "", dtype=object)
     if carried and not recompute:
-        out["filled"] = sources.filled_column(filled & (has_export & used)[:, None], ids, carried)
-    return values
+        filled_ids = sources.filled_column(filled & (has_export & used)[:, None], ids, carried)
+
+    passed = ["source_row", "person", "date", "time", "meal", "food_text"]
+    columns = {c: diary[c] for c in passed}
+    columns.update(
+        amount_text=amounts["amount_text"],
+        food_id=text_column(food_values, food),
+        description=text_column([_descriptions().get(f, "") for f in food_values], food),
+        quantity=amounts["quantity"],
+        unit=amounts["unit"],
+        grams=grams,
+        amount_basis=amounts["amount_basis"],
+        status=text_column(STATUSES, status),
+        confidence=confidence,
+        method=text_column(*factorize(method)),
+        source=text_column(SOURCES, source),
+        reason=text_column(reasons, reason),
+        duplicate_of=diary["duplicate_of"],
+        supplement=supplement,
+        filled=text_column(*factorize(filled_ids)),
+    )
+    out = pd.DataFrame(columns, index=diary.index)
+    nutrients = pd.DataFrame(values, columns=list(ids), index=diary.index, copy=False)
+    return pd.concat([out[ENTRY_COLUMNS], nutrients], axis=1)
 
 
-def _apply_matches(out, texts: pd.Series, matches: dict[str, Match], given: pd.Series) -> None:
-    """Write each row's match (food, confidence, method, note), by position, column by column."""
-    n = len(out)
-    food_id = out["food_id"].to_numpy(dtype=object).copy()
-    confidence = np.full(n, np.nan)
-    method = np.full(n, "", dtype=object)
-    note = np.full(n, "", dtype=object)
-    if len(texts):
-        found = list(matches.values())
-        codes = pd.Index(list(matches)).get_indexer(texts.to_numpy())
-        rows = out.index.get_indexer(texts.index)
-        hit = codes >= 0
-        rows, codes = rows[hit], codes[hit]
-        food_id[rows] = np.array([m.food_id for m in found], dtype=object)[codes]
-        confidence[rows] = np.array([m.confidence for m in found], dtype=float)[codes]
-        method[rows] = np.array([m.method for m in found], dtype=object)[codes]
-        note[rows] = np.array([m.note for m in found], dtype=object)[codes]
-    chosen = given.to_numpy()
-    confidence[chosen] = 1.0
-    method[chosen] = "food_id"
-    out["food_id"] = food_id
-    out["confidence"] = confidence
-    out["method"] = method
-    out["match_note"] = note
+def _objects(column: pd.Series) -> np.ndarray:
+    """A text column as a writable numpy array of Python strings (blank for missing)."""
+    return column.fillna("").to_numpy(dtype=object, copy=True)
 
 
-def _apply_amounts(out: pd.DataFrame, live: pd.Series, matcher: FoodMatcher) -> None:
-    """Parse every amount, and convert it to grams once per distinct (food, amount).
+def _apply_matches(diary, matcher, wanted, food_id, confidence, method, note) -> None:
+    """Match the food text of the ``wanted`` rows, each distinct text once, and write each
+    row's match (food, confidence, method, note) into the arrays given, in place."""
+    text, text_values = pd.factorize(diary["food_text"].fillna(""))
+    text_values = np.asarray(text_values, dtype=object)
+    order = pd.unique(text[wanted])  # in order of first appearance, as always matched
+    if not len(order):
+        return
+    matches = matcher.match(text_values[order])
+    found = [matches[t] for t in text_values[order]]
+    at = np.full(len(text_values), -1)
+    at[order] = np.arange(len(order))
+    rows = np.flatnonzero(wanted)
+    which = at[text[rows]]
+    food_id[rows] = np.array([m.food_id for m in found], dtype=object)[which]
+    confidence[rows] = np.array([m.confidence for m in found], dtype=float)[which]
+    method[rows] = np.array([m.method for m in found], dtype=object)[which]
+    note[rows] = np.array([m.note for m in found], dtype=object)[which]
+
+
+def _apply_amounts(diary, live, food, food_values, matcher) -> dict[str, np.ndarray]:
+    """Parse every amount, and convert it to grams once per distinct food and unit.
 
     Every live row's amount is parsed, matched food or not, so a negative amount is
     rejected whatever the food. A measure the food lacks is read through the same food in
     the other USDA table, then as USDA's default amount (:mod:`planner.portions`), and
-    ``amount_basis`` says so. The work is done per distinct text and pair, then joined
-    back to the rows.
+    ``amount_basis`` says so. Returns the columns ``amount_text``, ``quantity``, ``unit``,
+    ``grams``, ``amount_basis`` and ``note`` (why an amount was read as it was, or not).
     """
-    book = default_book()
-    texts = out["amount_text"].where(live)
-    parsed = {t: read_amount(t) for t in pd.unique(texts.dropna())}
-    by_text = pd.DataFrame(
-        [
-            (t, math.nan, "", a) if isinstance(a, str) else (t, a.quantity, a.unit, "")
-            for t, a in parsed.items()
-        ],
-        columns=["amount_text", "quantity", "unit", "parse_note"],
+    n = len(diary)
+    written = diary["amount_text"]
+    text, text_values = pd.factorize(written.fillna(""))
+    parsed = [read_amount(t) for t in text_values]
+    amounts = [None if isinstance(a, str) else a for a in parsed]
+    readable = np.array([a is not None for a in amounts], dtype=bool)
+    # rows that are not live read no amount: code past the end, an empty amount
+    code = np.where(live, text, len(parsed))
+    quantity = np.array([math.nan if a is None else a.quantity for a in amounts] + [math.nan])
+    unit = [("" if a is None else a.unit) for a in amounts] + [""]
+    note = np.array([a if isinstance(a, str) else "" for a in parsed] + [""], dtype=object)[code]
+    grams = np.full(n, np.nan)
+    basis = np.full(n, "", dtype=object)
+    rows = np.flatnonzero(live & (food_values[food] != "") & np.append(readable, False)[code])
+    grams[rows], basis[rows], note[rows] = convert_rows(
+        food[rows], food_values, code[rows], amounts, foods_description, matcher.equivalents
     )
-    pairs = out.loc[live & out["food_id"].ne(""), ["food_id", "amount_text"]].drop_duplicates()
-    pairs = [(f, t) for f, t in pairs.itertuples(index=False) if not isinstance(parsed[t], str)]
-    converted, first = [], {}
-    for food_id, text in pairs:
-        amount = parsed[text]
-        food = foods_description(food_id)
-        done = book.convert(amount, food_id, food)
-        if done.basis == "" and not np.isfinite(done.grams):
-            first[(food_id, text)] = amount  # the food lacks the measure: fall back below
-        else:
-            converted.append((food_id, text, done.grams, done.note, done.basis))
-    if first:
-        same = matcher.equivalents({f for f, _ in first})
-        for (food_id, text), amount in first.items():
-            other = same.get(food_id, "")
-            fndds = food_id if len(food_id) == 8 else (other if len(other) == 8 else "")
-            done = book.convert(
-                amount, food_id, foods_description(food_id), other, foods_description(other),
-                fndds,
-            )  # fmt: skip
-            converted.append((food_id, text, done.grams, done.note, done.basis))
-    by_pair = pd.DataFrame(
-        converted, columns=["food_id", "amount_text", "grams", "grams_note", "amount_basis"]
-    )
-    keys = out[["food_id", "amount_text"]].copy()
-    keys.loc[~live.to_numpy(), "amount_text"] = None  # rejected rows convert nothing
-    joined = keys.merge(by_text, on="amount_text", how="left").merge(
-        by_pair, on=["food_id", "amount_text"], how="left"
-    )
-    out["quantity"] = joined["quantity"].to_numpy(dtype=float)
-    out["grams"] = joined["grams"].to_numpy(dtype=float)
-    out["unit"] = joined["unit"].fillna("").to_numpy(dtype=object)
-    out["amount_basis"] = joined["amount_basis"].fillna("").to_numpy(dtype=object)
-    note = (
-        joined["parse_note"]
-        .fillna("")
-        .where(joined["parse_note"].fillna("").ne(""), joined["grams_note"].fillna(""))
-    )
-    out["amount_note"] = note.to_numpy(dtype=object)
+    return {
+        # the text as written, as pandas' text (a diary's may be Python objects) when none
+        # is missing: so it is not converted again, row by row, when written
+        "amount_text": written if written.isna().any() else text_column(text_values, text),
+        "quantity": quantity[code],
+        "unit": text_column(unit, code),
+        "grams": grams,
+        "amount_basis": text_column(*factorize(basis)),
+        "note": note,
+    }
 
 
 def foods_description(food_id: str) -> str:
@@ -315,56 +330,71 @@ def _descriptions() -> dict[str, str]:
     return dict(zip(load_foods()["food_id"], load_foods()["description"], strict=True))
 
 
-def _set_status(out, live, has_export, table_ok, filled) -> None:
-    conf = out["confidence"].to_numpy()
-    grams = out["grams"].to_numpy()
-    food = out["food_id"].ne("").to_numpy()
-    negative = live & (out["amount_note"].str.contains("negative amount").to_numpy())
+SOURCES = ("", "food_table", "export+food_table", "export")
+
+
+def _status(live, has_export, table_ok, filled, conf, grams, food_id, match_note, amount_note,
+            supplement, prior) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:  # fmt: skip
+    """Each row's status and source (as indices into :data:`STATUSES` and :data:`SOURCES`)
+    and reason (the texts, and each row's index into them)."""
+    matched, low, unmatched, rejected = range(len(STATUSES))
+    food = food_id != ""
+    notes, note_code = factorize(amount_note)
+    negative = live & np.array(["negative amount" in t for t in notes], dtype=bool)[note_code]
     too_much = live & np.isfinite(grams) & (grams > MAX_GRAMS)
     weak = live & food & (conf < CONFIDENT)
 
-    status = np.where(live, "unmatched", "rejected").astype(object)
-    source = np.full(len(out), "", dtype=object)
-    reason = out["reason"].to_numpy(dtype=object).copy()
+    status = np.where(live, unmatched, rejected).astype(np.int8)
+    source = np.zeros(len(live), dtype=np.int8)
 
     use_table = live & table_ok
     use_export = live & has_export
-    status[use_table | use_export] = "matched"
-    source[use_table & ~use_export] = "food_table"
-    source[use_export & filled] = "export+food_table"
-    source[use_export & ~filled] = "export"
-    status[live & ~use_export & weak] = "low_confidence"
-    status[live & ~use_export & too_much & ~weak] = "low_confidence"
-    status[negative] = "rejected"
+    status[use_table | use_export] = matched
+    source[use_table & ~use_export] = SOURCES.index("food_table")
+    source[use_export & filled] = SOURCES.index("export+food_table")
+    source[use_export & ~filled] = SOURCES.index("export")
+    status[live & ~use_export & weak] = low
+    status[live & ~use_export & too_much & ~weak] = low
+    status[negative] = rejected
 
-    # the reason depends on a few columns: work it out once per distinct combination
+    # The reason is the row's own (a repeat of an earlier row, an id not in the table), then
+    # what its status says, which depends on a few columns: worked out once per distinct
+    # combination of them. Of the grams, only whether they are known matters, and their
+    # value over 5 kg.
     over = np.isfinite(grams) & (grams > MAX_GRAMS)
-    parts = pd.DataFrame(
-        {
-            "status": status,
-            "source": source,
-            "prior": reason,
-            "match_note": out["match_note"].to_numpy(dtype=object),
-            "amount_note": out["amount_note"].to_numpy(dtype=object),
-            "grams": np.where(
-                over | (status == "matched"), grams, np.where(np.isfinite(grams), 0.0, np.nan)
-            ),
-            "food": food,
-            "supplement": out["supplement"].to_numpy(dtype=bool),
-        }
-    )[live]
-    keys = pd.util.hash_pandas_object(parts, index=False).to_numpy()
-    # one reason per distinct combination (64-bit hashes: a collision is vanishingly unlikely)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    texts = np.array(
-        [_reason(*row) for row in parts.iloc[first].itertuples(index=False, name=None)],
-        dtype=object,
-    )
-    reason[np.flatnonzero(live)] = texts[inverse]
-    out["status"] = status
-    out["source"] = source
-    out["reason"] = reason
-    del out["match_note"], out["amount_note"]
+    amount = np.where(over, grams, np.where(np.isfinite(grams), 0.0, np.nan))
+    rows = np.flatnonzero(live)
+    parts = [p[rows] for p in (status, source, match_note, note_code, amount, food, supplement)]
+    key = np.zeros(len(rows), dtype=np.int64)
+    for part in parts:
+        codes, distinct = pd.factorize(part, use_na_sentinel=False)
+        key, _ = pd.factorize(key * len(distinct) + codes)  # stays below the row count
+    _, first = np.unique(key, return_index=True)
+    status_of, source_of, match_of, note_of, amount_of, food_of, supplement_of = parts
+    said = [
+        _reason(
+            STATUSES[status_of[i]],
+            SOURCES[source_of[i]],
+            "",
+            match_of[i],
+            notes[note_of[i]],
+            amount_of[i],
+            food_of[i],
+            supplement_of[i],
+        )
+        for i in first
+    ]
+    # each row's reason as a code into the distinct reasons: what was said for a live row
+    # without one of its own, else a text of the row's own
+    reasons = np.full(len(live), -1, dtype=np.int64)
+    reasons[rows] = key
+    others = np.flatnonzero((reasons < 0) | (prior != ""))
+    extra = [
+        prior[r] if reasons[r] < 0 or not said[reasons[r]] else f"{prior[r]}; {said[reasons[r]]}"
+        for r in others
+    ]
+    reasons[others] = len(said) + np.arange(len(others))
+    return status, source, said + extra, reasons
 
 
 def _reason(status, source, prior, match_note, amount_note, grams, has_food, supplement) -> str:
@@ -433,6 +463,19 @@ def read_entries(
 
 def entries_for_csv(entries: pd.DataFrame) -> pd.DataFrame:
     """The resolved entries as written to ``entries.csv``: dates as ``YYYY-MM-DD``."""
-    out = entries.copy()
-    out["date"] = out["date"].dt.strftime("%Y-%m-%d").fillna("")
-    return out
+    return entries.assign(date=iso_dates(entries["date"]))
+
+
+def iso_dates(dates: pd.Series) -> pd.Series:
+    """Dates as ``YYYY-MM-DD`` text, ``""`` where unknown, each distinct date formatted once.
+
+    Examples
+    --------
+    >>> iso_dates(pd.Series(pd.to_datetime(["2024-03-04", None, "2024-03-04"]))).tolist()
+    ['2024-03-04', '', '2024-03-04']
+    """
+    codes, distinct = pd.factorize(pd.to_datetime(dates))
+    text = [*pd.DatetimeIndex(distinct).strftime("%Y-%m-%d"), ""]
+    return pd.Series(
+        text_column(text, np.where(codes < 0, len(text) - 1, codes)), index=dates.index
+    )

@@ -23,12 +23,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
 
-from planner.amounts import Amount, Grams, Portion, portion_records, to_grams
+from planner.amounts import Amount, Grams, Portion, Rule, grams_rule, portion_records
 from planner.foods import load_portions
 
 DEFAULT_MEASURE = "quantity not specified"
@@ -173,21 +173,38 @@ class PortionBook:
         ...              "42100100").grams
         nan
         """
-        own = to_grams(amount, self.portions(food_id), description)
+        reading = self.reading(
+            amount.unit, amount.kind, food_id, description, equivalent, equivalent_description,
+            fndds,
+        )  # fmt: skip
+        return reading.converted(amount.quantity)
+
+    def reading(
+        self, unit: str, kind: str, food_id: str, description: str, equivalent: str = "",
+        equivalent_description: str = "", fndds: str = "", own: Rule | None = None,
+    ) -> Reading:  # fmt: skip
+        """How any quantity of ``unit`` (of ``kind``, as :class:`Amount` has them) of the
+        food is read: :meth:`convert` without the quantity. Parameters as :meth:`convert`;
+        ``own`` is the food's own :class:`Rule` for the unit when already worked out.
+        """
+        if kind == "mass":  # grams whatever the food: its portions are not needed
+            return Reading(grams_rule(unit, kind, ()))
+        if own is None:
+            own = grams_rule(unit, kind, self.portions(food_id), description)
         if own.ok:
-            return Converted(own.grams, "", own.note)
+            return Reading(own, "", own.note)
         missing = own.note.split(";")[0]
         if equivalent:
-            other = to_grams(amount, self.portions(equivalent), equivalent_description)
+            portions = self.portions(equivalent)
+            other = grams_rule(unit, kind, portions, equivalent_description)
             if other.ok:
                 read = (
                     f"read through '{equivalent_description}' (the same food in the other "
                     "USDA table)"
                 )
-                shown = _described(other, amount, self.portions(equivalent))
-                return Converted(other.grams, "other_table", f"{missing}; {read}{shown}")
+                return Reading(other, "other_table", f"{missing}; {read}", portions)
         default = self.default_grams(fndds) if fndds else math.nan
-        if _defaultable(amount) and np.isfinite(default):
+        if _defaultable(unit, kind) and np.isfinite(default):
             whose = (
                 description if fndds == food_id else f"the FNDDS food closest to '{description}'"
             )
@@ -195,24 +212,145 @@ class PortionBook:
                 f"{missing}; counted as USDA's default amount, {default:g} g each "
                 f"('Quantity not specified' for {whose}): check the amount"
             )
-            return Converted(amount.quantity * default, "default_portion", note)
-        return Converted(math.nan, "", own.note)
+            return Reading(Rule((default,)), "default_portion", note)
+        return Reading(own, "", own.note)
 
 
-def _defaultable(amount: Amount) -> bool:
+@dataclass(frozen=True)
+class Reading:
+    """How any quantity of one unit of one food is read: the :class:`Rule` that gives the
+    grams, the basis (:data:`BASES`) and the note.
+
+    For ``other_table`` the note ends with the portion of the other food that gave the
+    grams, which :meth:`converted` finds among ``shown`` for the quantity.
+    """
+
+    rule: Rule
+    basis: str = ""
+    note: str = ""
+    shown: tuple[Portion, ...] = ()
+
+    def converted(self, quantity: float) -> Converted:
+        """The reading of ``quantity`` units."""
+        grams = self.rule.grams(quantity)
+        if self.basis != "other_table":
+            return Converted(grams, self.basis, self.note)
+        shown = _described(Grams(grams, self.rule.note), quantity, self.shown)
+        return Converted(grams, self.basis, self.note + shown)
+
+
+@lru_cache(maxsize=1 << 12)
+def _defaultable(unit: str, kind: str) -> bool:
     """Whether an amount is a count or a household measure a default amount can stand for."""
-    if amount.kind == "count":
+    if kind == "count":
         return True
-    words = re.sub(r"[^a-z ]", " ", amount.unit.lower()).split()
-    return amount.kind == "measure" and bool(words) and words[0].rstrip("s") in HOUSEHOLD_WORDS
+    words = re.sub(r"[^a-z ]", " ", unit.lower()).split()
+    return kind == "measure" and bool(words) and words[0].rstrip("s") in HOUSEHOLD_WORDS
 
 
-def _described(grams: Grams, amount: Amount, portions: tuple[Portion, ...]) -> str:
+def _described(grams: Grams, quantity: float, portions: tuple[Portion, ...]) -> str:
     """ ": 1 medium (3" dia) = 182 g" when one portion row gave the grams, else its note."""
     for p in portions:
-        if p.amount and math.isclose(amount.quantity * p.grams / p.amount, grams.grams):
+        if p.amount and math.isclose(quantity * p.grams / p.amount, grams.grams):
             return f": {p.amount:g} {p.measure} = {p.grams:g} g"
     return f" ({grams.note})" if grams.note else ""
+
+
+def convert_rows(
+    food: np.ndarray,
+    foods: np.ndarray,
+    amount: np.ndarray,
+    amounts: list[Amount],
+    describe,
+    equivalents,
+    book: PortionBook | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Grams, basis and note for many rows, each distinct food and unit read once.
+
+    A cohort writes the same unit of the same food with many quantities; each distinct
+    (food, unit) is read once (:meth:`PortionBook.reading`), with the same food in the
+    other table looked up, in one call, only for the foods that lack a unit, and the grams
+    of every row are the rule's product over its quantity: the same floats, basis and note
+    as :meth:`PortionBook.convert` row by row.
+
+    Parameters
+    ----------
+    food : numpy.ndarray of int
+        Per row, the index of its food in ``foods``.
+    foods : numpy.ndarray of str
+        The distinct food ids.
+    amount : numpy.ndarray of int
+        Per row, the index of its amount in ``amounts``.
+    amounts : list of Amount
+        The distinct parsed amounts (None for one that could not be read: no row of
+        ``amount`` points at it).
+    describe : callable
+        Food id -> description ("" when unknown).
+    equivalents : callable
+        Food ids -> dict of food id -> the same food in the other table ("" for none)
+        (:meth:`planner.matching.FoodMatcher.equivalents`).
+    book : PortionBook, optional
+        Defaults to :func:`default_book`.
+
+    Returns
+    -------
+    grams : numpy.ndarray of float [g]
+    basis, note : numpy.ndarray of str (object)
+    """
+    book = book or default_book()
+    n = len(food)
+    if n == 0:
+        return np.zeros(0), np.zeros(0, dtype=object), np.zeros(0, dtype=object)
+    labels = ["" if a is None else f"{a.kind}|{a.unit}" for a in amounts]
+    units, unit_of = np.unique(labels, return_inverse=True)
+    # a mass is the same grams whatever the food: one reading per mass unit
+    mass = np.array([a is not None and a.kind == "mass" for a in amounts], dtype=bool)
+    whose = np.where(mass[amount], -1, food.astype(np.int64))
+    _, first, inverse = np.unique(
+        (whose + 1) * len(units) + unit_of[amount], return_index=True, return_inverse=True
+    )
+    inverse = inverse.reshape(-1)
+    todo = [(foods[food[r]], amounts[amount[r]]) for r in first]
+    readings = _readings(todo, book, describe, equivalents)
+    # the grams: quantity x factor 1 x factor 2 x factor 3, in that order (x 1.0 is exact)
+    width = max(len(r.rule.factors) for r in readings)
+    factors = np.ones((len(readings), width))
+    for i, r in enumerate(readings):
+        factors[i, : len(r.rule.factors)] = r.rule.factors
+    quantity = np.array([math.nan if a is None else a.quantity for a in amounts])[amount]
+    grams = quantity.copy()
+    for j in range(width):
+        grams = grams * factors[inverse, j]
+    basis = np.array([r.basis for r in readings], dtype=object)[inverse]
+    note = np.array([r.note for r in readings], dtype=object)[inverse]
+    # a note read through the other table names the portion that gave the grams, which is
+    # found for each quantity: once per distinct (food, unit, quantity)
+    other = np.array([r.basis == "other_table" for r in readings])[inverse]
+    if other.any():
+        rows = np.flatnonzero(other)
+        pairs = pd.DataFrame({"key": inverse[rows], "q": quantity[rows]})
+        codes, distinct = pd.MultiIndex.from_frame(pairs).factorize()
+        told = np.array([readings[k].converted(q).note for k, q in distinct], dtype=object)
+        note[rows] = told[codes]
+    return grams, basis, note
+
+
+def _readings(todo, book: PortionBook, describe, equivalents) -> list[Reading]:
+    """The reading of each (food id, amount), through the food's own portions first, then
+    (in one call for all the foods that lack a unit) through its equivalent's."""
+    readings = [book.reading(a.unit, a.kind, food_id, describe(food_id)) for food_id, a in todo]
+    lacking = [i for i, r in enumerate(readings) if not r.rule.ok]
+    if lacking:
+        same = equivalents(dict.fromkeys(todo[i][0] for i in lacking))
+        for i in lacking:
+            food_id, a = todo[i]
+            other = same.get(food_id, "")
+            fndds = food_id if len(food_id) == 8 else (other if len(other) == 8 else "")
+            readings[i] = book.reading(
+                a.unit, a.kind, food_id, describe(food_id), other, describe(other), fndds,
+                readings[i].rule,
+            )  # fmt: skip
+    return readings
 
 
 @cache

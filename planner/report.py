@@ -13,6 +13,7 @@ import pandas as pd
 
 from planner import __version__
 from planner.analysis import GapReport
+from planner.entries import iso_dates
 from planner.limits import limit_findings
 from planner.render import NOT_MEDICAL_ADVICE, clip, fmt_number, rows_table, table, wrap
 from planner.sources import (
@@ -488,6 +489,12 @@ def _cohort_table(reports: dict[str, GapReport], name: str) -> pd.DataFrame | No
     return table
 
 
+def cohort_entries(reports: dict[str, GapReport]) -> pd.DataFrame | None:
+    """Every report's entries as one table, in diary order, when they were scored together
+    (None when they were not: concatenate each report's)."""
+    return _cohort_table(reports, "entries")
+
+
 def summary_frame(reports: dict[str, GapReport]) -> pd.DataFrame:
     """One row per person and nutrient over the period, as written to ``summary.csv``."""
     table = _cohort_table(reports, "nutrients")
@@ -506,8 +513,7 @@ def daily_frame(reports: dict[str, GapReport]) -> pd.DataFrame:
                           names=["person", None])  # fmt: skip
         table = table.reset_index(level=0)
     table = table.reset_index(drop=True)
-    dates = pd.to_datetime(table["date"])
-    return table.assign(date=dates.dt.strftime("%Y-%m-%d"))
+    return table.assign(date=iso_dates(table["date"]))
 
 
 COHORT_HEADERS = ["person", "profile", "days", "rows used", "gaps (mean % of target)"]
@@ -523,7 +529,11 @@ def render_cohort(reports: dict[str, GapReport], where: str = "--json and --out-
     for person, report in reports.items():
         gaps = report.gaps
         counts["with_gaps"] += not gaps.empty
-        shown = ", ".join(f"{g.name} {g.percent_of_target:.0f}%" for g in gaps.head(4).itertuples())
+        first = gaps.head(4)  # columns, not itertuples: a namedtuple class per person is slow
+        shown = ", ".join(
+            f"{name} {percent:.0f}%"
+            for name, percent in zip(first["name"], first["percent_of_target"], strict=True)
+        )
         if len(gaps) > 4:
             shown += f", +{len(gaps) - 4} more"
         a = report.accounting

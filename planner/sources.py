@@ -40,7 +40,6 @@ USDA food; ``entries['filled']`` lists those nutrients per row (``;``-separated 
 
 from __future__ import annotations
 
-import math
 import re
 from functools import cache
 
@@ -48,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from planner import nutrients as registry
+from planner.columns import each_distinct, factorize
 
 DFE_PER_FOLIC_ACID = 1.7  # µg DFE per µg of folic acid taken with food (21 CFR 101.9)
 
@@ -122,8 +122,7 @@ def supplement_rows(diary: pd.DataFrame) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     marked = _group_marks(diary[_marking_column(diary)])
     texts = diary["food_text"].fillna("").astype(str)
-    kinds = {t: looks_like_supplement(t) for t in pd.unique(texts)}
-    return marked | texts.map(kinds).to_numpy(dtype=bool)
+    return marked | each_distinct(texts, looks_like_supplement)
 
 
 def _marking_column(diary: pd.DataFrame) -> str:
@@ -141,9 +140,7 @@ def _marking_column(diary: pd.DataFrame) -> str:
 
 def _group_marks(cells: pd.Series) -> np.ndarray:
     """Which cells of a meal or category column name a group of supplements."""
-    cells = cells.fillna("").astype(str)
-    kinds = {c: bool(SUPPLEMENT_GROUPS.match(c)) for c in pd.unique(cells)}
-    return cells.map(kinds).to_numpy(dtype=bool)
+    return each_distinct(cells.fillna("").astype(str), lambda c: SUPPLEMENT_GROUPS.match(c))
 
 
 def supplement_note(diary: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
@@ -208,8 +205,9 @@ def filled_column(filled: np.ndarray, ids: list[str], wanted: list[str]) -> np.n
 def fortified_rows(entries: pd.DataFrame) -> np.ndarray:
     """Food rows whose food is fortified or enriched, as the food table tells
     (:func:`fortified_foods`)."""
-    ids = entries["food_id"].where(entries["food_id"].ne(""))
-    return fortified_foods().reindex(ids).fillna(False).to_numpy(dtype=bool)
+    distinct, codes = factorize(entries["food_id"].fillna(""))
+    known = fortified_foods().reindex(pd.Index(distinct).where(distinct != ""))
+    return known.fillna(False).to_numpy(dtype=bool)[codes]
 
 
 @cache
@@ -329,19 +327,16 @@ TOTALS_UL_NOTE = (
 )
 
 
-def source_notes(entries: pd.DataFrame, nutrients: pd.DataFrame) -> list[str]:
-    """Notes on supplements and on the ULs checked on one source or form."""
-    notes = []
-    has_niacin_ul = "niacin_mg" in nutrients.index and not math.isnan(
-        nutrients.loc["niacin_mg", "ul"]
-    )
-    if entries.attrs.get("level", "entry") != "entry":
+def source_notes(level: str, supplements: int, used: int, has_niacin_ul: bool) -> list[str]:
+    """Notes on supplements and on the ULs checked on one source or form, from the counts
+    they rest on: the diary's level, its supplement rows and those with values, and
+    whether a niacin UL applies (a cohort counts these for everyone at once)."""
+    if level != "entry":
         return [TOTALS_UL_NOTE] if has_niacin_ul else []
-    supp = is_supplement(entries)
-    if supp.any():
-        used = int((supp & entries["status"].eq("matched").to_numpy()).sum())
+    notes = []
+    if supplements:
         notes.append(
-            f"{int(supp.sum()):,} row(s) are supplements ({used:,} with values): they count "
+            f"{supplements:,} row(s) are supplements ({used:,} with values): they count "
             "toward intake, apart from food, and are never matched to a food; a blank cell "
             "of a supplement means it declares none of that nutrient. A supplement's folate "
             "is read as µg DFE, so its folic acid is that / 1.7."

@@ -45,3 +45,15 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+@pytest.fixture
+def forking(monkeypatch):
+    """Work is shared with forked processes even though earlier tests (Dask's) left idle
+    threads in this process, which planner.workers would otherwise refuse to fork beside."""
+    from planner import workers
+
+    monkeypatch.delenv("PLANNER_PROCESSES", raising=False)
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    if not workers.can_fork():
+        pytest.skip("no fork here (not Linux, or one core)")

@@ -216,3 +216,63 @@ def test_days_cronometer_marks_unfinished_are_noted(tmp_path):
     report = score_diary(read_entries(path), Profile(45, "female"))
     assert report.accounting.used == 3  # unfinished days are still counted
     assert any(note.startswith("2 days are marked not completed") for note in report.notes)
+
+
+@pytest.fixture
+def cohort(tmp_path):
+    """Three people, one of them with rows out of order and a day with nothing scored."""
+    diary = tmp_path / "people.csv"
+    diary.write_text(
+        "person,date,food,amount,unit\n"
+        "bob,2024-01-02,banana,2,medium\n"
+        "ann,2024-01-01,banana,1,medium\n"
+        "ann,2024-01-03,spinach,1,cup\n"
+        "bob,2024-01-01,almonds,1,oz\n"
+        "cy,,banana,1,medium\n"
+        "ann,2024-01-01,xqzvw plorf,1,cup\n",
+        encoding="utf-8",
+    )
+    profiles = tmp_path / "profiles.csv"
+    profiles.write_text("person,age,sex\nann,30,female\nbob,8,male\ncy,50,male\n")
+    return analyze(read_entries(diary), profiles=read_profiles(profiles))
+
+
+def test_each_persons_tables_are_their_rows_of_the_cohorts(cohort):
+    from planner.analysis import _top_foods
+
+    tables = dict(cohort["ann"]._cohort)
+    entries = tables["entries"]
+    tables["top"] = _top_foods(entries[entries["status"].eq("matched")])
+    for person, report in cohort.items():
+        for name, table in [("days", report.days), ("gaps", report.gaps),
+                            ("top", report.top_foods), ("energy", report.energy)]:  # fmt: skip
+            rows = tables[name][tables[name]["person"].eq(person)]
+            expected = rows.drop(columns="person").reset_index(drop=True)
+            assert table.equals(expected), (person, name)
+        rows = tables["nutrients"][tables["nutrients"]["person"].eq(person)]
+        assert report.nutrients.equals(rows.drop(columns="person").set_index("nutrient"))
+        mine = tables["entries"][tables["entries"]["person"].eq(person)]
+        assert report.entries.equals(mine) and report.entries.attrs == mine.attrs
+        assert report.accounting.rows == len(mine)
+    assert cohort["cy"].days.empty and cohort["cy"].accounting.rejected == 1
+
+
+def test_the_period_worked_out_with_the_cohort_is_the_days(cohort):
+    for report in cohort.values():
+        given = report.period
+        report.days = report.days.copy()  # a new table: the period is read from it again
+        assert "_period" not in report.__dict__
+        assert report.period == given
+    assert cohort["ann"].period == {"start": "2024-01-01", "end": "2024-01-03", "days": 2}
+    assert cohort["cy"].period == {"start": None, "end": None, "days": 0}
+
+
+def test_a_cohort_report_pickles_and_copies_with_its_tables(cohort):
+    import pickle
+    from dataclasses import replace
+
+    fresh = pickle.loads(pickle.dumps(cohort["bob"]))  # before any table was read
+    assert fresh.days.equals(cohort["bob"].days)
+    assert fresh.entries.equals(cohort["bob"].entries)
+    fewer = replace(cohort["ann"], days=cohort["ann"].days.iloc[:0])
+    assert fewer.period["days"] == 0 and cohort["ann"].period["days"] == 2

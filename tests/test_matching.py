@@ -203,3 +203,47 @@ def test_a_number_in_the_text_picks_that_variant(matcher, text, words):
     food = load_foods().loc[match.food_id]
     said = f"{food['description']} {food['additional_description']}"
     assert all(w in said for w in words), said
+
+
+def test_texts_matched_in_forked_processes_match_as_in_one(forking, monkeypatch):
+    from planner.matching import matcher as matching
+
+    texts = pd.read_csv(DATA / "diary_lines.csv", dtype=str, keep_default_na=False)["text"]
+    texts = list(dict.fromkeys(texts))[:300]
+    monkeypatch.setattr(matching, "PARALLEL_MIN_TEXTS", 50)  # 300 texts: up to 6 processes
+    shared = FoodMatcher(load_foods()).match(texts)
+    monkeypatch.setenv("PLANNER_PROCESSES", "1")
+    alone = FoodMatcher(load_foods()).match(texts)
+    assert shared == alone
+
+
+def test_the_shipped_equivalents_are_what_the_matcher_works_out():
+    from planner.matching.matcher import shipped_equivalents
+
+    foods = load_foods()
+    shipped = shipped_equivalents()
+    assert shipped is not None, "equivalents.json was made from other files: run " \
+        "tools/make_equivalents.py --write"  # fmt: skip
+    worked_out = FoodMatcher(foods).work_out_equivalents(foods.index)
+    assert {f: o for f, o in worked_out.items() if o} == shipped, (
+        "the matcher now works out other equivalents: run tools/make_equivalents.py --write"
+    )
+
+
+def test_a_matcher_of_its_own_works_its_equivalents_out(monkeypatch):
+    from planner.matching import matcher as matching
+
+    def refuse():
+        raise AssertionError("the shipped equivalents are for the bundled matcher only")
+
+    monkeypatch.setattr(matching, "shipped_equivalents", refuse)
+    own = FoodMatcher(load_foods(), aliases={**load_aliases(), "my apples": "09003"})
+    assert own.equivalents(["63101000"]) == {"63101000": "09003"}
+
+
+def test_equivalents_made_from_other_files_are_not_used(monkeypatch):
+    from planner.matching import matcher as matching
+
+    changed = {**matching.equivalents_made_from(), "foods.csv": "0" * 64}
+    monkeypatch.setattr(matching, "equivalents_made_from", lambda: changed)
+    assert matching.shipped_equivalents.__wrapped__() is None

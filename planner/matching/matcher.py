@@ -33,13 +33,16 @@ from planner.matching.features import PAIR_FEATURES, pair_features
 from planner.matching.index import TEXT_KINDS, FoodIndex
 from planner.matching.model import MatchModel, load_model, score_pairs
 from planner.matching.text import normalise, query_words, words
+from planner.workers import can_fork, cores, fork_map, split
 
 # Entries that are not foods: quick adds of a nutrient, supplements, medicines.
 PSEUDO_FOODS = words("calorie cal kcal protein carb carbohydrate fat fiber quick add quickadd")
 EQUIVALENT_ENERGY = 1.3  # at most this ratio of energy per 100 g between equivalents
 EQUIVALENT_TRIES, EQUIVALENT_MARGIN = 5, 3.0  # candidates tried, and how far below the best
 BATCH = 4096  # lines scored together (bounds the memory of the pair tables)
-PARALLEL_MIN_TEXTS = 4096  # kept for callers that split work; scoring is one process
+# Texts to score per forked process (planner.workers): fewer than twice this many are
+# scored in this process, where forking would cost more than it saves.
+PARALLEL_MIN_TEXTS = 4096
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ class FoodMatcher:
         self.index = FoodIndex(foods, self.aliases)
         self._cache: dict[str, Match] = {}
         self._equivalent: dict[str, str] = {}
+        # the bundled table, aliases and model: the shipped equivalents may apply
+        self._bundled = aliases is None and model is None and foods is _bundled_foods()
 
     @property
     def confident(self) -> float:
@@ -143,7 +148,8 @@ class FoodMatcher:
         return self.match([text])[text]
 
     def match(self, texts: Iterable[str]) -> dict[str, Match]:
-        """Match many texts; each distinct text is matched once (and remembered)."""
+        """Match many texts; each distinct text is matched once (and remembered), on every
+        core when there are many (:mod:`planner.workers`)."""
         wanted = list(dict.fromkeys(str(t) for t in texts))
         todo = [t for t in wanted if t not in self._cache]
         scored = []
@@ -153,9 +159,19 @@ class FoodMatcher:
                 scored.append(text)
             else:
                 self._cache[text] = quick
-        for start in range(0, len(scored), BATCH):
-            self._cache.update(self._score(scored[start : start + BATCH]))
+        processes = min(cores(), len(scored) // PARALLEL_MIN_TEXTS)
+        if processes > 1 and can_fork():  # each text's match depends on that text only
+            for found in fork_map(self._score_all, split(scored, 2 * processes)):
+                self._cache.update(found)
+        else:
+            self._cache.update(self._score_all(scored))
         return {t: self._cache[t] for t in wanted}
+
+    def _score_all(self, texts: list[str]) -> dict[str, Match]:
+        found = {}
+        for start in range(0, len(texts), BATCH):
+            found.update(self._score(texts[start : start + BATCH]))
+        return found
 
     def candidates(self, text: str, limit: int = 5) -> pd.DataFrame:
         """The best-scored foods for a text, for review and diagnostics: ``food_id``,
@@ -181,6 +197,12 @@ class FoodMatcher:
         :data:`EQUIVALENT_ENERGY` of the food's counts (the same food, prepared the same
         way, has nearly the same energy density).
 
+        The bundled matcher (the bundled food table, aliases and model) reads them from
+        :data:`EQUIVALENTS_FILE`, worked out this way for every food by
+        ``tools/make_equivalents.py``, while that file was made from these very files
+        (:func:`shipped_equivalents`); any other works them out
+        (:meth:`work_out_equivalents`).
+
         Examples
         --------
         >>> from planner.foods import load_foods
@@ -188,6 +210,13 @@ class FoodMatcher:
         >>> m.equivalents(["63101000"])  # FNDDS "Apple, raw" -> SR28 "Apples, raw, with skin"
         {'63101000': '09003'}
         """
+        shipped = shipped_equivalents() if self._bundled else None
+        if shipped is None:
+            return self.work_out_equivalents(food_ids)
+        return {f: shipped.get(f, "") for f in dict.fromkeys(str(f) for f in food_ids)}
+
+    def work_out_equivalents(self, food_ids: Iterable[str]) -> dict[str, str]:
+        """:meth:`equivalents`, worked out here and now (about 4,000 foods a second)."""
         wanted = list(dict.fromkeys(str(f) for f in food_ids))
         todo = [f for f in wanted if f not in self._equivalent and f in self.index.row_of]
         if todo:
@@ -286,6 +315,44 @@ class FoodMatcher:
                 ) else " or ".join(k for k, _ in known)  # fmt: skip
                 read.append(f"'{word}' as '{joined}'")
         return f"read {', '.join(read)}" if read else ""
+
+
+EQUIVALENTS_FILE = "equivalents.json"  # in planner/data, made by tools/make_equivalents.py
+
+
+def _bundled_foods() -> pd.DataFrame:
+    from planner.foods import load_foods
+
+    return load_foods()
+
+
+@cache
+def shipped_equivalents() -> dict[str, str] | None:
+    """The bundled food table's equivalents (food id -> the same food in the other table,
+    only for foods that have one), or None when the file was made from another food table,
+    alias table or model than the bundled ones (then they are worked out instead)."""
+    import json
+    from importlib import resources
+
+    text = resources.files("planner.data").joinpath(EQUIVALENTS_FILE).read_text(encoding="utf-8")
+    shipped = json.loads(text)
+    return shipped["equivalents"] if shipped["made_from"] == equivalents_made_from() else None
+
+
+def equivalents_made_from() -> dict[str, str]:
+    """The SHA-256 of each bundled file the equivalents follow from."""
+    import hashlib
+    from importlib import resources
+
+    from planner.foods import bundled_folder
+    from planner.matching.model import MODEL_FILE
+
+    files = {
+        "foods.csv": bundled_folder().joinpath("foods.csv"),
+        "aliases.csv": bundled_folder().joinpath("aliases.csv"),
+        MODEL_FILE: resources.files("planner.data").joinpath(MODEL_FILE),
+    }
+    return {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in files.items()}
 
 
 def status_for(match: Match, model: MatchModel | None = None) -> str:
