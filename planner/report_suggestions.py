@@ -142,6 +142,7 @@ def planned_day(plan: MealPlan | None, context: Context) -> Section:
     within the limits and the Dietary Guidelines food groups."""
     from planner.charts import plot_plan
     from planner.plan import totals_frame
+    from planner.plan.output import GROUP_HEADERS, group_rows
 
     title = "A suggested day of meals"
     if plan is None:  # kidney disease: see planner.report_sections.Context.plan
@@ -202,6 +203,18 @@ def planned_day(plan: MealPlan | None, context: Context) -> Section:
             numeric=(1, 3, 4),
         )
     )
+    group_cells, group_notes = group_rows(plan)
+    if group_cells:
+        blocks.append(
+            Table(
+                f"The planned day's food groups (Dietary Guidelines, {plan.pattern.label})",
+                [*GROUP_HEADERS[:4], "result"],
+                [[*row[:4], Cell(row[4], status="met" if row[4] == "ok" else "below")]
+                 for row in group_cells],
+                numeric=(1,),
+                footnotes=group_notes,
+            )
+        )  # fmt: skip
     blocks.append(
         context.chart(
             lambda: plot_plan(plan),

@@ -114,6 +114,8 @@ def test_every_section_is_present_in_order(page, example):
     assert "Grandma's tuna noodle bake" in text  # a row to review, with its reason
     assert "Vitamin D: 2.04 of 15 µg a day (14%), short on 7 of 7 days." in text
     assert "cooked spinach 1 1/2 cups 270 g 62" in text  # the add-on, as planner suggest gives it
+    # the planned day's Dietary Guidelines food groups, as planner plan gives them
+    assert re.search(r"Vegetables [\d.]+ of 2\.5 cup-eq [\d.]+-[\d.]+ ok", text)
     assert "See a doctor if cramps are persistent" in text
     assert "not medical advice" in text
 
@@ -357,10 +359,10 @@ def test_headless_chromium_draws_the_page(example, tmp_path):
     from PIL import Image
 
     size = browser.measure(example, width=1100)
-    # the example report lays out to about 9,500 px at 1,100 px wide (5 charts, 9 tables)
+    # the example report lays out to about 9,500 px at 1,100 px wide (5 charts, 10 tables)
     assert 6_000 < size["height"] < 16_000, size
     assert size["width"] == 1100, "something is wider than the window"
-    assert size["tables"] == 9
+    assert size["tables"] == 10
     assert len(size["charts"]) == 5
     for width, height in size["charts"]:
         assert 500 < width <= 1000 and height > 300, size["charts"]  # drawn, at a legible size

@@ -341,13 +341,18 @@ def _render_totals(plan: MealPlan) -> list[str]:
     return lines
 
 
-def _render_groups(plan: MealPlan) -> list[str]:
-    from planner.render import fmt_number, table, wrap
+GROUP_HEADERS = ("group", "plan", "unit", "range", "")
+
+
+def group_rows(plan: MealPlan) -> tuple[list[list[str]], list[str]]:
+    """The plan's Dietary Guidelines food groups as the terminal and the HTML report show
+    them: rows (:data:`GROUP_HEADERS`; "Vegetables", "3.5 of 2.5", "cup-eq", "2.0-5.0",
+    "ok") and the notes that go with them. Empty when the plan has no groups."""
+    from planner.render import fmt_number
 
     groups = groups_frame(plan)
     if groups.empty:
-        return []
-    lines = ["", f"Food groups (Dietary Guidelines, {plan.pattern.label})"]
+        return [], []
     rows = []
     for gid, r in groups.iterrows():
         amount = f"{r['average']:.1f}"
@@ -361,7 +366,6 @@ def _render_groups(plan: MealPlan) -> list[str]:
         verdict = "ok" if r["within"] else "outside"
         rows.append([r["name"], f"{amount} of {fmt_number(r['pattern'])}", r["unit"], span,
                      verdict])  # fmt: skip
-    lines.append(table(rows, ["group", "plan", "unit", "range", ""], right=[1]))
     days = [day_groups(plan, d.foods) for d in plan.days if not d.foods.empty]
     legumes = sum(d["legumes_as_vegetables"] for d in days) / max(1, len(days))
     notes = []
@@ -384,5 +388,16 @@ def _render_groups(plan: MealPlan) -> list[str]:
             + ", ".join(f"{share[n]:.0%} of the {registry.get(n).name.lower()}"
                         for n in share.index) + "."
         )  # fmt: skip
+    return rows, notes
+
+
+def _render_groups(plan: MealPlan) -> list[str]:
+    from planner.render import table, wrap
+
+    rows, notes = group_rows(plan)
+    if not rows:
+        return []
+    lines = ["", f"Food groups (Dietary Guidelines, {plan.pattern.label})"]
+    lines.append(table(rows, list(GROUP_HEADERS), right=[1]))
     lines += [wrap(n) for n in notes]
     return lines
