@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from planner.matching.index import FoodIndex
+from planner.matching.index import ALIAS, SYNONYM, FoodIndex
 from planner.matching.text import COOKING, UNCOOKED, query_words
 
 PAIR_FEATURES = (
@@ -122,8 +122,8 @@ def pair_features(index: FoodIndex, texts: list[str], allowed: np.ndarray | None
         np.maximum.reduceat(np.where(is_best, kind, -1), starts) if len(starts) else kind[:0]
     )
     # an exact text anywhere among the food's texts counts, not only the best one
-    exact_alias = _any_per_pair(exact & (kind == 3), first)
-    exact_text = _any_per_pair(exact & (kind != 3), first)
+    exact_alias = _any_per_pair(exact & (kind == ALIAS), first)
+    exact_text = _any_per_pair(exact & (kind != ALIAS), first)
     line = pair_key // len(index.ids)
 
     # keep each line's closest candidates
@@ -182,8 +182,8 @@ def pair_features(index: FoodIndex, texts: list[str], allowed: np.ndarray | None
             phrases_covered,
             exact_alias,
             exact_text,
-            best_kind == 2,
-            best_kind == 3,
+            best_kind == SYNONYM,
+            best_kind == ALIAS,
             index.is_fndds[food],
             index.nfs[food],
             index.brand[food] & ~brand_named,

@@ -14,7 +14,6 @@ not know says nothing about which food it is).
 from __future__ import annotations
 
 import itertools
-import math
 import re
 
 import numpy as np
@@ -35,6 +34,7 @@ from planner.matching.text import (
 
 NEUTRAL_WEIGHT = 0.15  # what a neutral word is worth next to a telling one
 TEXT_KINDS = ("description", "common_name", "synonym", "alias")
+DESCRIPTION, COMMON_NAME, SYNONYM, ALIAS = range(len(TEXT_KINDS))  # codes in text_kind
 # USDA descriptions name a category first for these ("Nuts, almonds", "Fish, salmon"):
 # the second part then says what the food is.
 CATEGORIES = frozenset(
@@ -133,18 +133,18 @@ class FoodIndex:
                 food_phrases[row].update(phrases(raw))
 
         for row, desc in enumerate(foods["description"].to_numpy()):
-            add(desc, row, 0)
+            add(desc, row, DESCRIPTION)
         commons = foods["common_name"].to_numpy() if "common_name" in foods else []
         for row, names in enumerate(commons):
             for name in str(names).split(","):
-                add(name, row, 1)
+                add(name, row, COMMON_NAME)
         if "additional_description" in foods:
             for row, more in enumerate(foods["additional_description"].to_numpy()):
                 for item in str(more).split(";"):
-                    add(item, row, 2)
+                    add(item, row, SYNONYM)
         for alias, food_id in aliases.items():
             if food_id in self.row_of:
-                add(alias, self.row_of[food_id], 3)
+                add(alias, self.row_of[food_id], ALIAS)
         self.texts = texts
         self.text_food = np.asarray(text_food, dtype=np.int64)
         self.text_kind = np.asarray(text_kind, dtype=np.int8)
@@ -363,8 +363,3 @@ class FoodIndex:
         shared = np.asarray(self.desc_weighted[a].multiply(self.desc_words[b]).sum(axis=1)).ravel()
         union = self.desc_mass[a] + self.desc_mass[b] - shared
         return np.where(union > 0, shared / np.maximum(union, 1e-12), 0.0)
-
-    def idf_of(self, word: str) -> float:
-        """The weight of a known word, NaN for an unknown one (for tests and notes)."""
-        col = self.vocabulary.get(word)
-        return math.nan if col is None else float(self.weight[col])
