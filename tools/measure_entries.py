@@ -38,17 +38,23 @@ TABLE = ROOT / "tests" / "data" / "household_entries.csv"
 CHECKED = ("magnesium_mg", "potassium_mg", "calcium_mg")
 
 
-def compare(table: Path = TABLE) -> pd.DataFrame:
-    """One row per case: what planner made of it next to what was checked by hand."""
-    cases = pd.read_csv(table, dtype=str, keep_default_na=False)
+def read_lines(foods, amounts) -> pd.DataFrame:
+    """Type each (food text, amount) pair as one line of a planner diary, and resolve the
+    diary as planner reads any other: one entries row per pair, in order."""
     with tempfile.TemporaryDirectory() as folder:
         diary = Path(folder) / "diary.csv"
         with diary.open("w", newline="", encoding="utf-8") as fh:
             out = csv.writer(fh)
             out.writerow(["date", "meal", "food", "quantity"])
-            for case in cases.itertuples():
-                out.writerow(["2024-03-04", "lunch", case.food, case.amount])
-        entries = read_entries(diary)
+            for food, amount in zip(foods, amounts, strict=True):
+                out.writerow(["2024-03-04", "lunch", food, amount])
+        return read_entries(diary)
+
+
+def compare(table: Path = TABLE) -> pd.DataFrame:
+    """One row per case: what planner made of it next to what was checked by hand."""
+    cases = pd.read_csv(table, dtype=str, keep_default_na=False)
+    entries = read_lines(cases["food"], cases["amount"])
     foods = load_foods()
     result = cases.copy()
     result["food_id"] = entries["food_id"].to_numpy()

@@ -17,9 +17,7 @@ repository (see the note of the food-table issue for where they came from).
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -28,19 +26,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planner.entries import read_entries  # noqa: E402
+from measure_entries import read_lines  # noqa: E402  (tools/, the script's folder)
 
 
 def measure(table: Path, tolerance: float) -> pd.DataFrame:
     rows = pd.read_csv(table, dtype={"amount": float}, keep_default_na=False)
-    with tempfile.TemporaryDirectory() as folder:
-        diary = Path(folder) / "diary.csv"
-        with diary.open("w", newline="", encoding="utf-8") as fh:
-            out = csv.writer(fh)
-            out.writerow(["date", "meal", "food", "quantity"])
-            for row in rows.itertuples():
-                out.writerow(["2024-03-04", "lunch", row.food, row.serving])
-        entries = read_entries(diary)
+    entries = read_lines(rows["food"], rows["serving"])
     got = np.array([entries[n].iat[i] for i, n in enumerate(rows["nutrient"])], dtype=float)
     rows["got"] = got
     rows["status"] = entries["status"].to_numpy()

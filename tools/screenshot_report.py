@@ -19,6 +19,7 @@ import argparse
 import html
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -137,20 +138,13 @@ def print_pdf(page: Path, pdf: Path) -> Path:
 
 def example_report(out: Path) -> Path:
     """``planner report examples/diary.csv --age 45 --sex female -o OUT``, run in-process."""
-    from click.testing import CliRunner
-
-    from planner.cli import cli
+    if str(Path(__file__).parent) not in sys.path:  # also when a test imports this file
+        sys.path.insert(0, str(Path(__file__).parent))
+    from readme import run  # tools/readme.py: planner's CLI in-process, from the repo root
 
     args = ["report", "examples/diary.csv", "--age", "45", "--sex", "female", "-o", str(out),
             "--force"]  # fmt: skip
-    here = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    finally:
-        os.chdir(here)
-    if result.exit_code != 0:
-        raise RuntimeError(f"planner report exited {result.exit_code}: {result.output}")
+    run(shlex.join(["planner", *args]))
     return out
 
 
