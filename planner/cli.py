@@ -194,6 +194,17 @@ def force_option(func):
     )
 
 
+def out_file_option(help_text: str, required: bool = False):
+    """``-o/--out FILE`` (as ``out_path``) and ``--force``, for a command writing one file."""
+
+    def decorate(func):
+        option = click.option("-o", "--out", "out_path", required=required,
+                              type=click.Path(dir_okay=False), help=help_text)  # fmt: skip
+        return option(force_option(func))
+
+    return decorate
+
+
 def check_writable(path, force: bool) -> None:
     """Refuse to overwrite an existing file unless ``--force`` is given."""
     from pathlib import Path
@@ -327,14 +338,7 @@ def targets_cmd(**options):
 @cli.command("entries")
 @click.argument("diary", type=click.Path(dir_okay=True))
 @diary_options
-@click.option(
-    "-o",
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False),
-    help="Write every resolved row (food, grams, status, reason, nutrients) to this CSV.",
-)
-@force_option
+@out_file_option("Write every resolved row (food, grams, status, reason, nutrients) to this CSV.")
 def entries_cmd(diary, out_path, force, **options):
     """Resolve every row of DIARY to grams of a known food, and say how each row ended."""
     from planner.entries import account, entries_for_csv
@@ -732,15 +736,7 @@ CHART_KINDS = ("coverage", "daily", "contributors", "before-after")
     "contributors: the foods behind each gap; before-after: the average day with the "
     "suggested add-on.",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_path",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The chart file; its suffix picks the format (.png, .svg or .pdf).",
-)
-@force_option
+@out_file_option("The chart file; its suffix picks the format (.png, .svg or .pdf).", required=True)
 def chart_cmd(diary, kind, out_path, force, **options):
     """Draw a nutrient coverage chart of DIARY."""
     from planner import charts
@@ -772,15 +768,9 @@ def chart_cmd(diary, kind, out_path, force, **options):
     is_flag=True,
     help="Leave out the foods that would close the gaps and the suggested day of meals.",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_path",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The HTML file to write: one page that needs no network and no other file.",
+@out_file_option(
+    "The HTML file to write: one page that needs no network and no other file.", required=True
 )
-@force_option
 def report_cmd(diary, profiles_path, no_suggest, out_path, force, **options):
     """Write DIARY's analysis as one HTML page, with charts, to open in a browser or send."""
     from planner.report_html import render_report, write_report
