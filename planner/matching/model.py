@@ -128,23 +128,21 @@ def rank(
     if not len(has):
         return scores, top_pair, features
     starts = pairs.starts[has]
+    sizes = np.diff(np.r_[starts, len(scores)])
     best = np.maximum.reduceat(scores, starts)
-    expanded = np.repeat(best, np.diff(np.r_[starts, len(scores)]))
+    expanded = np.repeat(best, sizes)
     # the pairs of lines without candidates are none, so reduceat's segments are exact
     exp = np.exp(scores - expanded)
     total = np.add.reduceat(exp, starts)
-    is_best = scores == expanded
     position = np.arange(len(scores))
-    first_best = np.minimum.reduceat(np.where(is_best, position, len(scores)), starts)
-    runner = np.maximum.reduceat(np.where(position == np.repeat(first_best, np.diff(
-        np.r_[starts, len(scores)])), -np.inf, scores), starts)  # fmt: skip
+    first_best = np.minimum.reduceat(np.where(scores == expanded, position, len(scores)), starts)
+    # the runner-up: the best of the line's other pairs
+    second = np.where(position == np.repeat(first_best, sizes), -np.inf, scores)
+    runner = np.maximum.reduceat(second, starts)
     margin = np.where(np.isfinite(runner), best - runner, 10.0)
-    runner_pair = np.full(len(starts), -1)
-    second = np.where(
-        position == np.repeat(first_best, np.diff(np.r_[starts, len(scores)])), -np.inf, scores
-    )
     finite = np.isfinite(runner)
-    is_runner = second == np.repeat(runner, np.diff(np.r_[starts, len(scores)]))
+    is_runner = second == np.repeat(runner, sizes)
+    runner_pair = np.full(len(starts), -1)
     runner_pair[finite] = np.minimum.reduceat(np.where(is_runner, position, len(scores)), starts)[
         finite
     ]
